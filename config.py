@@ -1,0 +1,157 @@
+"""Every setting of the bot, in one validated place.
+
+Values come from the environment or a `.env` file in the working directory. A bad value stops
+the bot at start with one clear line per problem (see `load_settings`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+DEFAULT_MUNICIPALITIES = (
+    "Sundsvall",
+    "Timrå",
+    "Härnösand",
+    "Kramfors",
+    "Sollefteå",
+    "Örnsköldsvik",
+    "Ånge",
+)
+
+CsvList = Annotated[list[str], NoDecode]
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Field docs are the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # --- Bot Framework identity -------------------------------------------------------------
+    app_id: str = Field(
+        "",
+        validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"),
+        description="Entra app id of the bot. Empty = local mode: inbound auth off, loopback only.",
+    )
+    app_password: str = Field(
+        "",
+        validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD"),
+        description="Client secret of the bot app.",
+    )
+    app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        "SingleTenant",
+        validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE"),
+        description="Bot app type; affects outbound tokens only.",
+    )
+    app_tenant_id: str = Field(
+        "",
+        validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID"),
+        description="Tenant of a SingleTenant app.",
+    )
+    allowed_tenant_ids: CsvList = Field(
+        default_factory=list,
+        description="Comma-separated tenant ids whose activities are accepted (required with an app id).",
+    )
+
+    # --- Server --------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address to bind. Local mode allows loopback only.")
+    port: int = Field(3978, ge=1, le=65535, description="Port to bind.")
+    data_dir: Path = Field(Path("data"), description="Folder of the embedded store.")
+    redis_url: str = Field("", description="redis:// URL. Empty = embedded SQLite store.")
+    log_format: Literal["text", "json"] = Field("text", description="Log line format.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+
+    # --- Intake --------------------------------------------------------------------------------
+    municipalities: CsvList = Field(
+        default_factory=lambda: list(DEFAULT_MUNICIPALITIES),
+        description="Municipalities offered at intake (comma-separated).",
+    )
+    patient_id_pattern: str = Field(
+        r"[A-Za-z0-9]{4,20}", description="Regex a Patient ID must match in full."
+    )
+    patient_id_hint: str = Field(
+        "4–20 bokstäver eller siffror", description="How the Patient ID format is described to users."
+    )
+    episode_id_pattern: str = Field(
+        r"[A-Za-z0-9-]{3,30}", description="Regex a care-episode ID must match in full."
+    )
+    episode_id_hint: str = Field(
+        "3–30 bokstäver, siffror eller bindestreck",
+        description="How the care-episode ID format is described to users.",
+    )
+    intake_expiry_minutes: int = Field(
+        24 * 60, ge=1, description="An intake left this long is abandoned and starts over."
+    )
+
+    @field_validator("allowed_tenant_ids", "municipalities", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("patient_id_pattern", "episode_id_pattern")
+    @classmethod
+    def _valid_regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _local_mode_is_loopback_only(self) -> Settings:
+        if self.local_mode and not _is_loopback(self.host):
+            raise ValueError(
+                f"HOST={self.host}: without MicrosoftAppId inbound authentication is off, "
+                "so the bot binds only to loopback (127.0.0.1 / ::1 / localhost)"
+            )
+        if not self.local_mode and not self.allowed_tenant_ids:
+            raise ValueError("ALLOWED_TENANT_IDS must list at least one tenant when MicrosoftAppId is set")
+        return self
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: the bot accepts unauthenticated traffic and must stay on this machine."""
+        return not self.app_id
+
+    @property
+    def storage_backend(self) -> Literal["redis", "sqlite"]:
+        return "redis" if self.redis_url else "sqlite"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SettingsError(Exception):
+    """Raised with one readable line per invalid setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; turn pydantic's report into one line per bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            lines.append(f"  {where}: {error['msg']}")
+        raise SettingsError("Invalid settings:\n" + "\n".join(lines)) from None

@@ -1,0 +1,215 @@
+"""A protected-identity removal case and the steps the central team takes on it.
+
+Every state change goes through `Case.apply`, which checks the transition table and records an
+event. The steps follow the method guide: section 3.3 for type A (no ongoing care episode, the
+admin phones the submitter for the personnummer) and 4.3 for type B (ongoing episode, searched
+by care-episode ID, no phone call).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class CaseKind(StrEnum):
+    A = "A"  # no ongoing care episode (3.x)
+    B = "B"  # ongoing care episode (4.x)
+
+
+class OrgKind(StrEnum):
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+
+
+class Organisation(BaseModel, frozen=True):
+    kind: OrgKind
+    name: str  # "Region Västernorrland" or the municipality's name
+
+
+class Person(BaseModel, frozen=True):
+    """A Teams user: `id` is the channel account id, `aad_id` the Entra object id."""
+
+    id: str
+    name: str
+    aad_id: str = ""
+
+
+class Status(StrEnum):
+    AWAITING_FORWARD = "awaiting_forward"  # in a municipality's channel, not yet sent on (3.2/4.2)
+    RECEIVED = "received"
+    CALLED_SUBMITTER = "called_submitter"
+    ADDRESS_UPDATED = "address_updated"
+    IDENTITY_VERIFIED = "identity_verified"
+    PROCESS_CLOSED = "process_closed"
+    SENT_TO_VENDOR = "sent_to_vendor"
+    VENDOR_CONFIRMED = "vendor_confirmed"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.WITHDRAWN})
+
+
+class Action(StrEnum):
+    FORWARD = "forward"
+    TAKE = "take"
+    REASSIGN = "reassign"
+    UNASSIGN = "unassign"
+    RECORD_CALL = "record_call"
+    RECORD_ADDRESS_UPDATE = "record_address_update"
+    CONFIRM_PROTECTED = "confirm_protected"
+    REJECT_NOT_PROTECTED = "reject_not_protected"
+    RECORD_PROCESS_CLOSED = "record_process_closed"
+    RECORD_SENT_TO_VENDOR = "record_sent_to_vendor"
+    RECORD_VENDOR_CONFIRMED = "record_vendor_confirmed"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+
+
+# The ordered steps per kind: (status before, action, status after). Type B skips the call.
+_STEPS_A = (
+    (Status.RECEIVED, Action.RECORD_CALL, Status.CALLED_SUBMITTER),
+    (Status.CALLED_SUBMITTER, Action.RECORD_ADDRESS_UPDATE, Status.ADDRESS_UPDATED),
+)
+_STEPS_B = ((Status.RECEIVED, Action.RECORD_ADDRESS_UPDATE, Status.ADDRESS_UPDATED),)
+_STEPS_COMMON = (
+    (Status.ADDRESS_UPDATED, Action.CONFIRM_PROTECTED, Status.IDENTITY_VERIFIED),
+    (Status.ADDRESS_UPDATED, Action.REJECT_NOT_PROTECTED, Status.REJECTED),
+    (Status.IDENTITY_VERIFIED, Action.RECORD_PROCESS_CLOSED, Status.PROCESS_CLOSED),
+    (Status.PROCESS_CLOSED, Action.RECORD_SENT_TO_VENDOR, Status.SENT_TO_VENDOR),
+    (Status.SENT_TO_VENDOR, Action.RECORD_VENDOR_CONFIRMED, Status.VENDOR_CONFIRMED),
+    (Status.VENDOR_CONFIRMED, Action.CLOSE, Status.CLOSED),
+)
+
+STEP_TRANSITIONS: dict[CaseKind, dict[tuple[Status, Action], Status]] = {
+    kind: {(before, action): after for before, action, after in steps + _STEPS_COMMON}
+    for kind, steps in ((CaseKind.A, _STEPS_A), (CaseKind.B, _STEPS_B))
+}
+
+STEP_ACTIONS = frozenset(action for table in STEP_TRANSITIONS.values() for _, action in table)
+ASSIGNMENT_ACTIONS = frozenset({Action.TAKE, Action.REASSIGN, Action.UNASSIGN})
+# The submitter may withdraw until the vendor has been asked to delete.
+WITHDRAWABLE = frozenset(
+    {
+        Status.AWAITING_FORWARD,
+        Status.RECEIVED,
+        Status.CALLED_SUBMITTER,
+        Status.ADDRESS_UPDATED,
+        Status.IDENTITY_VERIFIED,
+        Status.PROCESS_CLOSED,
+    }
+)
+
+
+class CaseError(Exception):
+    """An action that the case's state does not allow; `code` keys the user message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Event(BaseModel, frozen=True):
+    at: datetime
+    actor: Person
+    action: Action
+    status_after: Status
+    detail: str = ""  # a reason, a ServiceNow number, the new assignee's name; never a patient id
+
+
+class Case(BaseModel):
+    id: str
+    number: str = ""  # SID-2026-0001, given by the repository on create
+    kind: CaseKind
+    organisation: Organisation
+    patient_id: str
+    episode_id: str | None = None
+    submitter: Person
+    submitter_phone: str = ""
+    created_at: datetime
+    updated_at: datetime
+    status: Status = Status.RECEIVED
+    assignee: Person | None = None
+    servicenow_number: str = ""
+    rejection_reason: str = ""
+    version: int = 0  # bumped by the repository on every successful write
+    events: list[Event] = Field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_STATUSES
+
+    def allowed_actions(self, actor: Person) -> list[Action]:
+        """What `actor` (an authorised admin) may do next; drives the card's buttons."""
+        if not self.is_open:
+            return []
+        if self.status is Status.AWAITING_FORWARD:
+            return [Action.FORWARD]
+        if self.assignee is None or self.assignee.id != actor.id:
+            return [Action.TAKE]
+        steps = [a for (s, a) in STEP_TRANSITIONS[self.kind] if s is self.status]
+        return [*steps, Action.REASSIGN, Action.UNASSIGN]
+
+    def apply(
+        self, action: Action, actor: Person, at: datetime, *, detail: str = "", target: Person | None = None
+    ) -> Event:
+        """Carry out one action or raise CaseError; the caller persists with a version check."""
+        if not self.is_open:
+            raise CaseError("case_closed")
+        if action is Action.WITHDRAW:
+            if actor.id != self.submitter.id:
+                raise CaseError("not_submitter")
+            if self.status not in WITHDRAWABLE:
+                raise CaseError("too_late_to_withdraw")
+            self.status = Status.WITHDRAWN
+        elif action is Action.FORWARD:
+            if self.status is not Status.AWAITING_FORWARD:
+                raise CaseError("already_forwarded")
+            self.status = Status.RECEIVED
+        elif self.status is Status.AWAITING_FORWARD:
+            raise CaseError("not_forwarded")
+        elif action in ASSIGNMENT_ACTIONS:
+            detail = self._assign(action, actor, target)
+        else:
+            detail = self._step(action, actor, detail)
+        event = Event(at=at, actor=actor, action=action, status_after=self.status, detail=detail)
+        self.events.append(event)
+        self.updated_at = at
+        return event
+
+    def _assign(self, action: Action, actor: Person, target: Person | None) -> str:
+        if action is Action.TAKE:
+            if self.assignee is not None and self.assignee.id == actor.id:
+                raise CaseError("already_yours")
+            self.assignee = actor
+            return actor.name
+        if action is Action.UNASSIGN:
+            if self.assignee is None:
+                raise CaseError("not_assigned")
+            self.assignee = None
+            return ""
+        if target is None:
+            raise CaseError("reassign_needs_target")
+        self.assignee = target
+        return target.name
+
+    def _step(self, action: Action, actor: Person, detail: str) -> str:
+        if self.assignee is None or self.assignee.id != actor.id:
+            raise CaseError("not_assignee")
+        after = STEP_TRANSITIONS[self.kind].get((self.status, action))
+        if after is None:
+            raise CaseError("step_out_of_order")
+        if action is Action.RECORD_SENT_TO_VENDOR:
+            if not detail:
+                raise CaseError("servicenow_number_required")
+            self.servicenow_number = detail
+        if action is Action.REJECT_NOT_PROTECTED:
+            if not detail:
+                raise CaseError("reason_required")
+            self.rejection_reason = detail
+        self.status = after
+        return detail

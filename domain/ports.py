@@ -1,0 +1,130 @@
+"""What the domain needs from storage, as Protocols. Adapters implement each of them twice:
+Redis for production replicas, SQLite for `make run` and single-instance installs. One contract
+test suite (tests/contract/) holds both to the same behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from domain.case import Case, Person, Status
+
+
+class StoreUnavailable(Exception):
+    """The store did not answer (Redis down, disk full). Nothing was half-written."""
+
+
+class VersionConflict(Exception):
+    """Someone else wrote first: an eTag or case version did not match."""
+
+
+class AuditEntry(BaseModel, frozen=True):
+    case_id: str
+    at: datetime
+    actor: Person
+    what: str  # an action name or a refusal code; never a patient identifier
+    conversation_id: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: Status | None = None
+    open_only: bool = False
+    organisation: str | None = None
+    submitter_id: str | None = None
+    assignee_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DueItem:
+    item_id: str
+    due_at: datetime
+    payload: dict[str, Any]
+    claim_token: str  # proves the claim when completing; a stale token completes nothing
+
+
+class DocumentStore(Protocol):
+    """Key → JSON document with eTags: the botbuilder Storage contract.
+
+    `read` returns each found document with its current "e_tag". `write` fails with
+    VersionConflict when a document carries an "e_tag" that is neither "*" nor current;
+    documents without one, or with "*", overwrite.
+    """
+
+    async def read(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+    async def write(self, changes: Mapping[str, dict[str, Any]]) -> None: ...
+    async def delete(self, keys: Sequence[str]) -> None: ...
+
+
+class CaseRepository(Protocol):
+    async def create(self, case: Case) -> Case:
+        """Store a new case; gives it the next number of its creation year (SID-YYYY-NNNN)."""
+        ...
+
+    async def get(self, case_id: str) -> Case | None: ...
+    async def get_by_number(self, number: str) -> Case | None: ...
+    async def list(self, where: CaseFilter = CaseFilter()) -> list[Case]: ...
+
+    async def update(self, case: Case) -> Case:
+        """Write `case` if the stored version still equals `case.version`; returns it with
+        version + 1. Raises VersionConflict otherwise (the caller re-reads and decides)."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def append(self, entry: AuditEntry) -> None: ...
+    async def entries(self, case_id: str) -> list[AuditEntry]: ...
+
+
+class ConversationReferences(Protocol):
+    """Serialised botbuilder ConversationReference dicts under keys like "user:<aad id>"."""
+
+    async def save(self, key: str, reference: dict[str, Any]) -> None: ...
+    async def get(self, key: str) -> dict[str, Any] | None: ...
+
+
+class DueIndex(Protocol):
+    async def schedule(self, item_id: str, due_at: datetime, payload: dict[str, Any]) -> None:
+        """Add or move an item (same id = one item)."""
+        ...
+
+    async def cancel(self, item_id: str) -> None: ...
+
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueItem]:
+        """Atomically take up to `limit` items due at `now`; each is hidden from other
+        claimers until `now + lease`, after which it is due again unless completed."""
+        ...
+
+    async def complete(self, item: DueItem) -> bool:
+        """Remove a claimed item; False when the claim had expired and someone else holds it."""
+        ...
+
+
+class SeenActivities(Protocol):
+    async def first_seen(self, activity_id: str, ttl: timedelta) -> bool:
+        """True the first time an id is offered within `ttl`; False for Teams' retries."""
+        ...
+
+
+class Stores(Protocol):
+    """Everything one backend provides, plus its lifecycle."""
+
+    documents: DocumentStore
+    cases: CaseRepository
+    audit: AuditLog
+    references: ConversationReferences
+    due: DueIndex
+    seen: SeenActivities
+    backend: str
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the backend answers."""
+        ...
+
+    async def close(self) -> None: ...
