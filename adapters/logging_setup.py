@@ -1,0 +1,67 @@
+"""All logging goes through here: one handler, one format switch, one redacting filter.
+
+The identity guard stops personnummer before any code logs; the redacting filter is the
+second line of defence for anything that slips into a log record anyway (an exception message,
+a library's debug line). Activity text itself is never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from domain.identity_guard import redact
+
+_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class RedactingFilter(logging.Filter):
+    """Masks identity numbers in the rendered message and in exception text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Render the traceback now, redacted, so the formatter never sees the raw one.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD_ATTRS and isinstance(value, str):
+                setattr(record, key, redact(value))
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        payload.update(
+            (k, v) for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS and not k.startswith("_")
+        )
+        if record.exc_text:
+            payload["exc"] = record.exc_text
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
+
+def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
+    """Replace the root handlers with one redacting handler (idempotent)."""
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # aiohttp's access log would print request lines every turn; keep it to warnings.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

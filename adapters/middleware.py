@@ -1,0 +1,108 @@
+"""Middleware that runs before the bot sees an activity: tenant check, identity guard, retries.
+
+Order matters: the tenant check and the identity guard run first, so a refused activity never
+reaches state, storage or a log line; de-duplication only records activity ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from botbuilder.core import InvokeResponse, Middleware, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from domain.identity_guard import scan_value
+from domain.ports import SeenActivities
+from messages import text
+
+log = logging.getLogger(__name__)
+
+Next = Callable[[], Awaitable[None]]
+
+
+def _channel_tenant(activity: Activity) -> str:
+    if activity.conversation is not None and activity.conversation.tenant_id:
+        return str(activity.conversation.tenant_id)
+    tenant = (activity.channel_data or {}).get("tenant") if isinstance(activity.channel_data, dict) else None
+    return str(tenant.get("id", "")) if isinstance(tenant, dict) else ""
+
+
+async def answer(context: TurnContext, message: str) -> None:
+    """Tell the user something; for an invoke also answer it, so Teams shows the text and the
+    card stays as it was instead of showing an error."""
+    if context.activity.type == ActivityTypes.invoke:
+        body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": message}
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+        )
+    else:
+        await context.send_activity(message)
+
+
+class TenantMiddleware(Middleware):
+    """JWT validation never checks the tenant (see PLATFORM-NOTES); we do, with credentials on."""
+
+    def __init__(self, allowed_tenant_ids: list[str]) -> None:
+        self._allowed = frozenset(allowed_tenant_ids)
+
+    async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        tenant = _channel_tenant(context.activity)
+        if tenant in self._allowed:
+            await logic()
+            return
+        log.warning("refused activity from tenant %r (type %s)", tenant, context.activity.type)
+        if context.activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+            await answer(context, text("error_tenant", context.activity.locale))
+
+
+def inbound_fields(activity: Activity) -> list[Any]:
+    """Every field of an inbound Teams activity that can carry user-typed text."""
+    fields: list[Any] = [activity.text, activity.summary, activity.speak, activity.value]
+    fields.extend(a.content for a in activity.attachments or [])
+    fields.extend(e.serialize() if hasattr(e, "serialize") else e for e in activity.entities or [])
+    fields.append(activity.channel_data)
+    return fields
+
+
+class IdentityGuardMiddleware(Middleware):
+    """Stops any activity carrying a personnummer, samordningsnummer or interim number."""
+
+    async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        hit = next((h for h in map(scan_value, inbound_fields(context.activity)) if h), None)
+        if hit is None:
+            await logic()
+            return
+        # Log the fact, never the content: kind and activity type only.
+        log.info("identity guard refused an activity (%s, %s)", hit.kind, context.activity.type)
+        _forget_content(context.activity)
+        await answer(context, text("guard_refused", context.activity.locale))
+
+
+def _forget_content(activity: Activity) -> None:
+    # Nothing downstream runs, but drop the text anyway so no error path can log it.
+    activity.text = activity.summary = activity.speak = None
+    activity.value = None
+    activity.attachments = []
+    activity.entities = []
+
+
+class DeduplicationMiddleware(Middleware):
+    """Teams re-delivers an activity (same id) when a turn is slow; act on it once."""
+
+    _DEDUPLICATED = frozenset({ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update})
+
+    def __init__(self, seen: SeenActivities, ttl: timedelta = timedelta(hours=24)) -> None:
+        self._seen = seen
+        self._ttl = ttl
+
+    async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        activity = context.activity
+        if activity.id and activity.type in self._DEDUPLICATED:
+            key = f"{activity.conversation.id if activity.conversation else ''}|{activity.id}"
+            if not await self._seen.first_seen(key, self._ttl):
+                log.info("dropped a re-delivered %s activity", activity.type)
+                return
+        await logic()

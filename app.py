@@ -1,0 +1,93 @@
+"""The one place that builds real dependencies and hands them to the handlers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from botbuilder.core import ConversationState, TurnContext, UserState
+
+from adapters.bot_adapter import FixedCloudAdapter, create_adapter
+from adapters.bot_storage import BotStorage
+from adapters.middleware import DeduplicationMiddleware, IdentityGuardMiddleware, TenantMiddleware
+from adapters.stores import open_stores
+from config import Settings
+from dialogs.personal_chat import PersonalChat
+from domain.clock import Clock, utc_now
+from domain.ports import Stores
+from domain.services import CaseService, Outbox
+from handlers.card_actions import CardActions
+from handlers.channel_commands import ChannelCommands
+
+log = logging.getLogger(__name__)
+
+
+def conversation_key(context: TurnContext) -> str:
+    """Where a conversation's reference is kept: per user for 1:1 chats, per channel otherwise."""
+    activity = context.activity
+    if activity.conversation.conversation_type == "personal":
+        return f"user:{activity.from_property.aad_object_id or activity.from_property.id}"
+    channel = (activity.channel_data or {}).get("channel") if isinstance(activity.channel_data, dict) else None
+    if isinstance(channel, dict) and channel.get("id"):
+        return f"channel:{channel['id']}"
+    return f"conversation:{activity.conversation.id.split(';')[0]}"
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    stores: Stores
+    adapter: FixedCloudAdapter
+    conversation_state: ConversationState
+    user_state: UserState
+    personal_chat: PersonalChat
+    channel_commands: ChannelCommands
+    card_actions: CardActions
+    cases: CaseService
+    background: list[Any] = field(default_factory=list)
+
+    async def remember_conversation(self, context: TurnContext) -> None:
+        reference = TurnContext.get_conversation_reference(context.activity)
+        await self.stores.references.save(conversation_key(context), reference.serialize())
+
+    async def save_state(self, context: TurnContext) -> None:
+        await self.conversation_state.save_changes(context)
+        await self.user_state.save_changes(context)
+
+    async def start(self) -> None:
+        """Start background work (the reminder scheduler) once the app serves."""
+
+    async def close(self) -> None:
+        for task in self.background:
+            task.cancel()
+        await self.stores.close()
+
+
+async def build_app_services(
+    settings: Settings, *, clock: Clock = utc_now, stores: Stores | None = None
+) -> App:
+    stores = stores or await open_stores(settings)
+    adapter = create_adapter(settings)
+    if not settings.local_mode:
+        adapter.use(TenantMiddleware(settings.allowed_tenant_ids))
+    adapter.use(IdentityGuardMiddleware())
+    adapter.use(DeduplicationMiddleware(stores.seen))
+
+    case_service = CaseService(stores.cases, stores.audit, Outbox(stores.due, clock), clock)
+    bot_storage = BotStorage(stores.documents)
+    conversation_state = ConversationState(bot_storage)
+    user_state = UserState(bot_storage)
+    return App(
+        settings=settings,
+        clock=clock,
+        stores=stores,
+        adapter=adapter,
+        conversation_state=conversation_state,
+        user_state=user_state,
+        personal_chat=PersonalChat(conversation_state, user_state, case_service, settings, clock),
+        channel_commands=ChannelCommands(),
+        card_actions=CardActions(),
+        cases=case_service,
+    )

@@ -1,0 +1,159 @@
+"""The Teams activity handler and the app factory.
+
+`create_app(settings)` is the one wiring function: it opens the store, builds the adapter with
+its middleware, the dialogs and the services, and returns the aiohttp application. Tests call
+it with their own settings (and clock); `main()` runs it for `make run`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+
+from adapters.logging_setup import configure_logging
+from app import App, build_app_services
+from adapters.middleware import answer
+from config import Settings, SettingsError, load_settings
+from domain.ports import StoreUnavailable
+from messages import text
+
+log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+
+
+class SkyddadIdBot(TeamsActivityHandler):
+    """Routes Teams activities: 1:1 chats to the intake, channels and card actions to routing."""
+
+    def __init__(self, services: App) -> None:
+        self.services = services
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        await self.services.save_state(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await self.services.remember_conversation(turn_context)
+        if turn_context.activity.conversation.conversation_type == "personal":
+            await self.services.personal_chat.on_message(turn_context)
+        else:
+            await self.services.channel_commands.on_message(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self.services.remember_conversation(turn_context)
+        if turn_context.activity.conversation.conversation_type == "personal":
+            await self.services.personal_chat.greet(turn_context)
+        else:
+            await turn_context.send_activity(text("help_channel", turn_context.activity.locale))
+
+    async def on_teams_members_added(  # type: ignore[override]
+        self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in teams_members_added):
+            await self.services.remember_conversation(turn_context)
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        action = invoke_value.action or {}
+        body = await self.services.card_actions.dispatch(
+            turn_context, str(action.get("verb") or ""), dict(action.get("data") or {})
+        )
+        return AdaptiveCardInvokeResponse(
+            status_code=body["statusCode"], type=body["type"], value=body["value"]
+        )
+
+
+async def on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Last resort: a clear Swedish message; a store outage gets its own 'try again shortly'."""
+    key = "error_store_unavailable" if isinstance(error, StoreUnavailable) else "error_generic"
+    if isinstance(error, StoreUnavailable):
+        log.warning("store unavailable during a %s turn: %s", context.activity.type, error)
+    else:
+        log.exception("unhandled error in a %s turn", context.activity.type)
+    try:
+        await answer(context, text(key, context.activity.locale))
+    except Exception:  # the connector itself may be what failed
+        log.exception("could not tell the user about the error")
+
+
+def create_app(settings: Settings, **overrides: Any) -> web.Application:
+    """Build the aiohttp app; `overrides` replace services (a clock, a store) in tests."""
+    app = web.Application()
+    app["settings"] = settings
+
+    async def start(app: web.Application) -> None:
+        services = await build_app_services(settings, **overrides)
+        services.adapter.on_turn_error = on_turn_error
+        app["services"] = services
+        app["bot"] = SkyddadIdBot(services)
+        await services.start()
+
+    async def stop(app: web.Application) -> None:
+        services: App | None = app.get("services")
+        if services is not None:
+            await services.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    app.router.add_post("/api/messages", messages_endpoint)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+async def messages_endpoint(request: web.Request) -> web.StreamResponse:
+    services: App = request.app["services"]
+    return await services.adapter.process(request, request.app["bot"])
+
+
+async def healthz(request: web.Request) -> web.Response:
+    settings: Settings = request.app["settings"]
+    return web.json_response(
+        {
+            "status": "ok",
+            "version": VERSION,
+            "storage": settings.storage_backend,
+            "mode": "local" if settings.local_mode else "authenticated",
+        }
+    )
+
+
+async def readyz(request: web.Request) -> web.Response:
+    services: App = request.app["services"]
+    try:
+        await services.stores.ping()
+    except StoreUnavailable as exc:
+        return web.json_response(
+            {"status": "unavailable", "storage": services.stores.backend, "error": str(exc)},
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+    return web.json_response({"status": "ready", "storage": services.stores.backend})
+
+
+def main() -> None:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)  # noqa: T201 - logging is not configured yet
+        raise SystemExit(2) from None
+    configure_logging(settings.log_format, settings.log_level)
+    if settings.local_mode:
+        log.warning(
+            "LOCAL MODE: no MicrosoftAppId is set, so inbound authentication is OFF. "
+            "Listening on %s only; set MicrosoftAppId/MicrosoftAppPassword/ALLOWED_TENANT_IDS for Teams.",
+            settings.host,
+        )
+    log.info("Skyddad ID-bot %s on http://%s:%s (store: %s)", VERSION, settings.host, settings.port, settings.storage_backend)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

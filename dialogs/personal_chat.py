@@ -1,0 +1,129 @@
+"""The 1:1 chat with a member of staff: commands first, then whatever dialog is running.
+
+`hjälp`, `avbryt` and `mina ärenden` work at any point; anything else goes to the running
+intake, or starts one on `ny anmälan`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import timedelta
+
+from botbuilder.core import CardFactory, ConversationState, MessageFactory, TurnContext, UserState
+from botbuilder.dialogs import DialogSet
+
+from cards.intake_cards import INTAKE_KEY, MY_CASES_KEY, create_my_cases_card
+from config import Settings
+from dialogs.intake_dialog import IntakeDialog, submitter_of
+from domain.case import WITHDRAWABLE, CaseError
+from domain.clock import Clock
+from domain.intake import IntakeDraft
+from domain.ports import VersionConflict
+from domain.services import CaseService
+from messages import text
+
+HELP = frozenset({"hjälp", "help", "?"})
+CANCEL = frozenset({"avbryt", "cancel", "stopp", "stop", "avsluta"})
+MY_CASES = frozenset({"mina ärenden", "my cases", "ärenden"})
+NEW = frozenset({"ny anmälan", "ny", "anmäl", "anmälan", "nytt ärende", "new report", "new", "report"})
+
+
+def command_of(context: TurnContext) -> str:
+    """Normalised text of a message: NFKC, lower case, single spaces, no trailing punctuation."""
+    raw = unicodedata.normalize("NFKC", context.activity.text or "")
+    return " ".join(raw.split()).lower().rstrip(".!")
+
+
+class PersonalChat:
+    def __init__(
+        self,
+        conversation_state: ConversationState,
+        user_state: UserState,
+        cases: CaseService,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
+        self._profile = user_state.create_property("profile")
+        self._drafts = conversation_state.create_property("intake_draft")
+        self._dialogs = DialogSet(conversation_state.create_property("dialog_state"))
+        self._intake = IntakeDialog(self._drafts, self._profile, cases, settings, clock)
+        self._dialogs.add(self._intake)
+        self._cases = cases
+        self._clock = clock
+        self._max_draft_age = timedelta(minutes=settings.intake_expiry_minutes)
+
+    async def greet(self, context: TurnContext) -> None:
+        profile = await self._profile.get(context, dict)
+        profile["greeted"] = True
+        await context.send_activity(text("greeting", context.activity.locale))
+
+    async def on_message(self, context: TurnContext) -> None:
+        locale = context.activity.locale
+        profile = await self._profile.get(context, dict)
+        first_message = not profile.get("greeted")
+        if first_message:
+            await self.greet(context)
+        await self._expire_abandoned_intake(context)
+        dialog = await self._dialogs.create_context(context)
+        value = context.activity.value if isinstance(context.activity.value, dict) else {}
+        command = command_of(context)
+
+        if command in HELP:
+            await context.send_activity(text("help", locale))
+            if dialog.active_dialog is not None:
+                await context.send_activity(text("intake_in_progress", locale))
+        elif command in CANCEL:
+            had_something = dialog.active_dialog is not None or bool(await self._drafts.get(context))
+            await dialog.cancel_all_dialogs()
+            await self._drafts.delete(context)
+            await context.send_activity(text("cancelled" if had_something else "nothing_to_cancel", locale))
+        elif command in MY_CASES:
+            await self.show_my_cases(context)
+        elif value.get(MY_CASES_KEY) == "withdraw":
+            await self.withdraw(context, str(value.get("number", "")))
+        elif dialog.active_dialog is not None:
+            await dialog.continue_dialog()
+        elif INTAKE_KEY in value:
+            await self._late_card_click(context, str(value.get("draft", "")))
+        elif command in NEW:
+            if await self._drafts.get(context):
+                await context.send_activity(text("resume_intake", locale))
+            await dialog.begin_dialog(self._intake.id)
+        elif not first_message:
+            await context.send_activity(text("unknown_command", locale))
+
+    async def _expire_abandoned_intake(self, context: TurnContext) -> None:
+        raw = await self._drafts.get(context)
+        if not raw or not IntakeDraft.model_validate(raw).expired(self._clock(), self._max_draft_age):
+            return
+        await (await self._dialogs.create_context(context)).cancel_all_dialogs()
+        await self._drafts.delete(context)
+        hours = round(self._max_draft_age.total_seconds() / 3600, 1)
+        await context.send_activity(text("intake_expired", context.activity.locale, hours=f"{hours:g}"))
+
+    async def _late_card_click(self, context: TurnContext, draft_id: str) -> None:
+        """A summary card clicked after its intake ended: a double click, or an old card."""
+        case = await self._cases.cases.get(draft_id) if draft_id else None
+        if case is not None:
+            await context.send_activity(text("already_submitted", context.activity.locale, number=case.number))
+        else:
+            await context.send_activity(text("stale_card", context.activity.locale))
+
+    async def show_my_cases(self, context: TurnContext) -> None:
+        locale = context.activity.locale
+        cases = await self._cases.submitted_by(submitter_of(context))
+        if not cases:
+            await context.send_activity(text("my_cases_none", locale))
+            return
+        withdrawable = {case.number for case in cases if case.status in WITHDRAWABLE}
+        card = create_my_cases_card(cases[:20], locale, withdrawable)
+        await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+
+    async def withdraw(self, context: TurnContext, number: str) -> None:
+        locale = context.activity.locale
+        try:
+            await self._cases.withdraw(number, submitter_of(context), context.activity.conversation.id)
+        except (CaseError, VersionConflict):
+            await context.send_activity(text("withdraw_refused", locale, number=number))
+            return
+        await context.send_activity(text("withdrawn", locale, number=number))

@@ -1,0 +1,100 @@
+"""Use cases over the stores: file a case, act on it, list a user's cases.
+
+Side effects that leave the turn (posting the case card, notifying the submitter, reminders)
+go through the outbox: an item in the store's due index that the background worker sends.
+That keeps every turn fast (Teams' 5 s budget for card actions) and loses nothing when a
+replica dies between the state change and the message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.case import Action, Case, CaseError, Event, Person
+from domain.clock import Clock
+from domain.intake import IntakeDraft
+from domain.ports import AuditEntry, AuditLog, CaseFilter, CaseRepository, DueIndex
+
+
+class Outbox:
+    """Work for the background worker, due now; the item id makes a repeat a no-op."""
+
+    def __init__(self, due: DueIndex, clock: Clock) -> None:
+        self._due = due
+        self._clock = clock
+
+    async def put(self, item_id: str, kind: str, *, at: datetime | None = None, **payload: Any) -> None:
+        await self._due.schedule(f"{kind}:{item_id}", at or self._clock(), {"kind": kind, **payload})
+
+
+class CaseService:
+    def __init__(self, cases: CaseRepository, audit: AuditLog, outbox: Outbox, clock: Clock) -> None:
+        self.cases = cases
+        self._audit = audit
+        self._outbox = outbox
+        self._clock = clock
+
+    async def file(self, draft: IntakeDraft, submitter: Person, conversation_id: str) -> tuple[Case, bool]:
+        """Create the case from a complete draft; (case, False) when it was filed before."""
+        existing = await self.cases.get(draft.draft_id)
+        if existing is not None:
+            return existing, False
+        now = self._clock()
+        case = await self.cases.create(draft.to_case(submitter, now))
+        await self._audit.append(
+            AuditEntry(case_id=case.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id)
+        )
+        await self._outbox.put(case.id, "case_filed", case_id=case.id)
+        return case, True
+
+    async def act(
+        self,
+        case: Case,
+        action: Action,
+        actor: Person,
+        conversation_id: str,
+        *,
+        detail: str = "",
+        target: Person | None = None,
+    ) -> tuple[Case, Event]:
+        """Apply one action to the version the caller read. Raises CaseError when the state
+        does not allow it and VersionConflict when someone else wrote first."""
+        event = case.apply(action, actor, self._clock(), detail=detail, target=target)
+        saved = await self.cases.update(case)
+        await self._audit.append(
+            AuditEntry(
+                case_id=case.id,
+                at=event.at,
+                actor=actor,
+                what=action.value,
+                conversation_id=conversation_id,
+                detail=event.detail,
+            )
+        )
+        await self._outbox.put(f"{case.id}:{saved.version}", "case_changed", case_id=case.id, version=saved.version)
+        return saved, event
+
+    async def refuse(self, case_id: str, actor: Person, conversation_id: str, reason: str) -> None:
+        """Record an action that was refused (wrong conversation, not an admin): changes nothing."""
+        await self._audit.append(
+            AuditEntry(
+                case_id=case_id,
+                at=self._clock(),
+                actor=actor,
+                what="refused",
+                conversation_id=conversation_id,
+                detail=reason,
+            )
+        )
+
+    async def withdraw(self, number: str, submitter: Person, conversation_id: str) -> Case:
+        case = await self.cases.get_by_number(number)
+        if case is None or case.submitter.id != submitter.id:
+            raise CaseError("no_such_case")
+        saved, _ = await self.act(case, Action.WITHDRAW, submitter, conversation_id)
+        return saved
+
+    async def submitted_by(self, submitter: Person) -> list[Case]:
+        cases = await self.cases.list(CaseFilter(submitter_id=submitter.id))
+        return sorted(cases, key=lambda c: c.created_at, reverse=True)

@@ -1,0 +1,93 @@
+"""Fixtures shared by every test: the real app over HTTP, a fake connector, a movable clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestServer
+
+from bot import create_app
+from config import Settings, load_settings
+from tests.support.activities import Chat, User
+from tests.support.fake_connector import FakeConnector
+
+
+@dataclass
+class FakeClock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class RunningBot:
+    server: TestServer
+    http: ClientSession
+    connector: FakeConnector
+    settings: Settings
+    clock: FakeClock
+
+    @property
+    def endpoint(self) -> str:
+        return str(self.server.make_url("/api/messages"))
+
+    @property
+    def services(self) -> Any:
+        return self.server.app["services"]
+
+    def chat(self, user: User, locale: str = "sv-SE") -> Chat:
+        return Chat(self.http, self.endpoint, user, self.connector.url, locale)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = await FakeConnector().start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path):
+    def make(**overrides: Any) -> Settings:
+        return load_settings(_env_file=None, data_dir=tmp_path / "data", **overrides)
+
+    return make
+
+
+@pytest.fixture
+async def start_bot(connector: FakeConnector, clock: FakeClock, settings_for):
+    """Start the app (real HTTP, real botbuilder) with given settings; stopped after the test."""
+    running: list[RunningBot] = []
+
+    async def start(settings: Settings | None = None, **overrides: Any) -> RunningBot:
+        settings = settings or settings_for()
+        server = TestServer(create_app(settings, clock=clock, **overrides), host="127.0.0.1")
+        await server.start_server()
+        bot = RunningBot(server, ClientSession(), connector, settings, clock)
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        await bot.http.close()
+        await bot.server.close()
+
+
+@pytest.fixture
+async def bot(start_bot) -> RunningBot:
+    return await start_bot()

@@ -1,0 +1,88 @@
+"""A local stand-in for the Bot Connector service (the SDK edge): records what the bot sends.
+
+Implements the calls the bot makes: send to a conversation, reply, update, create a
+conversation (a new channel thread). `fail_next` makes the next calls answer with a status,
+for 429 / 403 handling tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class FakeConnector:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)
+    fail_next: list[int] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    server: TestServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("")).rstrip("/")
+
+    def texts(self) -> list[str]:
+        return [a.get("text") or "" for a in self.sent]
+
+    def to_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [a for a in self.sent if a["_conversation"] == conversation_id]
+
+    def _failure(self) -> web.Response | None:
+        if self.fail_next:
+            status = self.fail_next.pop(0)
+            return web.json_response({"error": {"code": str(status)}}, status=status, headers={"Retry-After": "0"})
+        return None
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if failure := self._failure():
+            return failure
+        activity = await request.json()
+        activity["_conversation"] = request.match_info["conversation_id"]
+        activity["id"] = f"activity-{next(self._ids)}"
+        self.sent.append(activity)
+        return web.json_response({"id": activity["id"]})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        if failure := self._failure():
+            return failure
+        activity = await request.json()
+        activity["_conversation"] = request.match_info["conversation_id"]
+        activity["_replaces"] = request.match_info["activity_id"]
+        self.updated.append(activity)
+        return web.json_response({"id": request.match_info["activity_id"]})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        if failure := self._failure():
+            return failure
+        params = await request.json()
+        number = next(self._ids)
+        conversation_id = f"{params.get('channelData', {}).get('channel', {}).get('id', 'conv')};messageid={number}"
+        self.created.append(params)
+        first = params.get("activity")
+        if first:
+            first["_conversation"] = conversation_id
+            first["id"] = str(number)
+            self.sent.append(first)
+        return web.json_response({"id": conversation_id, "activityId": str(number)})
+
+    async def start(self) -> FakeConnector:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
+        app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._update)
+        app.router.add_post("/v3/conversations", self._create)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+        return self
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
