@@ -137,6 +137,9 @@ class Case(BaseModel):
     servicenow_number: str = ""
     rejection_reason: str = ""
     version: int = 0  # bumped by the repository on every successful write
+    # Where the case card lives in Teams, once routing has posted it (a channel thread).
+    thread_conversation_id: str = ""
+    card_activity_id: str = ""
     events: list[Event] = Field(default_factory=list)
 
     @property
