@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from botbuilder.core import ConversationState, TurnContext, UserState
 
 from adapters.bot_adapter import FixedCloudAdapter, create_adapter
 from adapters.bot_storage import BotStorage
+from adapters.outbox_worker import OutboxWorker
+from adapters.proactive import ProactiveSender
 from adapters.middleware import DeduplicationMiddleware, IdentityGuardMiddleware, TenantMiddleware
 from adapters.stores import open_stores
 from config import Settings
@@ -46,7 +47,8 @@ class App:
     channel_commands: ChannelCommands
     card_actions: CardActions
     cases: CaseService
-    background: list[Any] = field(default_factory=list)
+    worker: OutboxWorker
+    sender: ProactiveSender
 
     async def remember_conversation(self, context: TurnContext) -> None:
         reference = TurnContext.get_conversation_reference(context.activity)
@@ -57,11 +59,12 @@ class App:
         await self.user_state.save_changes(context)
 
     async def start(self) -> None:
-        """Start background work (the reminder scheduler) once the app serves."""
+        """Start background work (outbox delivery, reminders) once the app serves."""
+        if self.settings.outbox_poll_seconds > 0:
+            self.worker.start()
 
     async def close(self) -> None:
-        for task in self.background:
-            task.cancel()
+        await self.worker.stop()
         await self.stores.close()
 
 
@@ -75,7 +78,9 @@ async def build_app_services(
     adapter.use(IdentityGuardMiddleware())
     adapter.use(DeduplicationMiddleware(stores.seen))
 
-    case_service = CaseService(stores.cases, stores.audit, Outbox(stores.due, clock), clock)
+    worker = OutboxWorker(stores.due, clock, poll_seconds=settings.outbox_poll_seconds)
+    sender = ProactiveSender(adapter, stores.references, stores.documents, settings.app_id)
+    case_service = CaseService(stores.cases, stores.audit, Outbox(stores.due, clock, worker.wake), clock)
     bot_storage = BotStorage(stores.documents)
     conversation_state = ConversationState(bot_storage)
     user_state = UserState(bot_storage)
@@ -90,4 +95,6 @@ async def build_app_services(
         channel_commands=ChannelCommands(),
         card_actions=CardActions(),
         cases=case_service,
+        worker=worker,
+        sender=sender,
     )

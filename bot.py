@@ -71,6 +71,11 @@ class SkyddadIdBot(TeamsActivityHandler):
         )
 
 
+SETTINGS = web.AppKey("settings", Settings)
+SERVICES = web.AppKey("services", App)
+BOT = web.AppKey("bot", SkyddadIdBot)
+
+
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Last resort: a clear Swedish message; a store outage gets its own 'try again shortly'."""
     key = "error_store_unavailable" if isinstance(error, StoreUnavailable) else "error_generic"
@@ -87,17 +92,17 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
 def create_app(settings: Settings, **overrides: Any) -> web.Application:
     """Build the aiohttp app; `overrides` replace services (a clock, a store) in tests."""
     app = web.Application()
-    app["settings"] = settings
+    app[SETTINGS] = settings
 
     async def start(app: web.Application) -> None:
         services = await build_app_services(settings, **overrides)
         services.adapter.on_turn_error = on_turn_error
-        app["services"] = services
-        app["bot"] = SkyddadIdBot(services)
+        app[SERVICES] = services
+        app[BOT] = SkyddadIdBot(services)
         await services.start()
 
     async def stop(app: web.Application) -> None:
-        services: App | None = app.get("services")
+        services = app.get(SERVICES)
         if services is not None:
             await services.close()
 
@@ -110,12 +115,11 @@ def create_app(settings: Settings, **overrides: Any) -> web.Application:
 
 
 async def messages_endpoint(request: web.Request) -> web.StreamResponse:
-    services: App = request.app["services"]
-    return await services.adapter.process(request, request.app["bot"])
+    return await request.app[SERVICES].adapter.process(request, request.app[BOT])
 
 
 async def healthz(request: web.Request) -> web.Response:
-    settings: Settings = request.app["settings"]
+    settings = request.app[SETTINGS]
     return web.json_response(
         {
             "status": "ok",
@@ -127,7 +131,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    services: App = request.app["services"]
+    services = request.app[SERVICES]
     try:
         await services.stores.ping()
     except StoreUnavailable as exc:

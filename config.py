@@ -26,6 +26,7 @@ DEFAULT_MUNICIPALITIES = (
 )
 
 CsvList = Annotated[list[str], NoDecode]
+MunicipalChannels = Annotated[dict[str, str], NoDecode]
 
 
 def _split_csv(value: object) -> object:
@@ -97,12 +98,59 @@ class Settings(BaseSettings):
         24 * 60, ge=1, description="An intake left this long is abandoned and starts over."
     )
 
-    @field_validator("allowed_tenant_ids", "municipalities", mode="before")
+    # --- Background work ------------------------------------------------------------------------
+    outbox_poll_seconds: float = Field(
+        1.0, ge=0, description="How often the outbox/reminder worker polls the store; 0 = worker off."
+    )
+
+    # --- Central team and routing --------------------------------------------------------------
+    central_team_id: str = Field(
+        "", description="Team id of the central LifeCare SP team; `@bot koppla kanal` overrides it."
+    )
+    central_channel_id: str = Field(
+        "", description="Channel (19:…@thread.tacv2) that gets one thread per case; `koppla kanal` overrides it."
+    )
+    admin_ids: CsvList = Field(
+        default_factory=list,
+        description="Central admins: Teams user ids (29:…) or Entra object ids; `id=Name` names one in the "
+        "reassign list. Empty = nobody may act on cases, in local mode too.",
+    )
+    admin_lead_ids: CsvList = Field(
+        default_factory=list,
+        description="Admin leads (same format): admins who are also @mentioned when reminders escalate.",
+    )
+    municipal_admin_ids: CsvList = Field(
+        default_factory=list,
+        description="Municipal administrators (same format) who may forward a case from their channel; "
+        "central admins may too.",
+    )
+    servicenow_pattern: str = Field(
+        r"(INC|RITM|CS|REQ)\d{7}", description="Regex a ServiceNow number must match in full (upper case)."
+    )
+    municipal_channels_enabled: bool = Field(
+        False, description="Send municipal cases to their municipality's channel first (3.2/4.2)."
+    )
+    municipal_channels: MunicipalChannels = Field(
+        default_factory=dict,
+        description='Municipality → channel id, e.g. "Sundsvall=19:abc@thread.tacv2,Timrå=19:def@thread.tacv2".',
+    )
+
+    @field_validator("allowed_tenant_ids", "municipalities", "admin_ids", "admin_lead_ids", "municipal_admin_ids", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("patient_id_pattern", "episode_id_pattern")
+    @field_validator("municipal_channels", mode="before")
+    @classmethod
+    def _name_to_channel(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        pairs = [part.split("=", 1) for part in _split_csv(value)]  # type: ignore[union-attr]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError('expected "Municipality=19:…@thread.tacv2,…"')
+        return {name.strip(): channel.strip() for name, channel in pairs}
+
+    @field_validator("patient_id_pattern", "episode_id_pattern", "servicenow_pattern")
     @classmethod
     def _valid_regex(cls, value: str) -> str:
         try:
@@ -118,8 +166,17 @@ class Settings(BaseSettings):
                 f"HOST={self.host}: without MicrosoftAppId inbound authentication is off, "
                 "so the bot binds only to loopback (127.0.0.1 / ::1 / localhost)"
             )
-        if not self.local_mode and not self.allowed_tenant_ids:
+        unknown = sorted(set(self.municipal_channels) - set(self.municipalities))
+        if unknown:
+            raise ValueError(f"MUNICIPAL_CHANNELS names municipalities not in MUNICIPALITIES: {', '.join(unknown)}")
+        if self.local_mode:
+            return self
+        if not self.allowed_tenant_ids:
             raise ValueError("ALLOWED_TENANT_IDS must list at least one tenant when MicrosoftAppId is set")
+        if self.app_type != "UserAssignedMSI" and not self.app_password:
+            raise ValueError("MicrosoftAppPassword is required with MicrosoftAppId")
+        if self.app_type != "MultiTenant" and not self.app_tenant_id:
+            raise ValueError(f"MicrosoftAppTenantId is required for MicrosoftAppType={self.app_type}")
         return self
 
     @property

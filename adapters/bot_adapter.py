@@ -56,7 +56,8 @@ class _BotConfig:
     def __init__(self, settings: Settings) -> None:
         self.APP_ID = settings.app_id
         self.APP_PASSWORD = settings.app_password
-        self.APP_TYPE = settings.app_type
+        # Without an app id only the MultiTenant factory accepts "no credentials" (local mode).
+        self.APP_TYPE = settings.app_type if settings.app_id else "MultiTenant"
         self.APP_TENANTID = settings.app_tenant_id
 
 

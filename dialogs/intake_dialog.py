@@ -81,10 +81,8 @@ class IntakeDialog(ComponentDialog):
         return draft
 
     async def save_draft(self, context: TurnContext, draft: IntakeDraft | None) -> None:
-        if draft is None:
-            await self._drafts.delete(context)
-        else:
-            await self._drafts.set(context, draft.model_dump(mode="json"))
+        # set(None), not delete(): botbuilder's delete raises KeyError on a missing property.
+        await self._drafts.set(context, draft.model_dump(mode="json") if draft else None)
 
     # --- the loop -------------------------------------------------------------------------------
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -145,7 +143,9 @@ class IntakeDialog(ComponentDialog):
                 IdProblem.BAD_FORMAT: text(f"id_bad_format_{which}", locale, hint=fmt.hint),
             }
             reply = messages[problem]
-            if prompt.attempt_count >= HELP_AFTER_ATTEMPTS:
+            # botbuilder-python never increments attempt_count; number_of_attempts counts the
+            # failures before this one.
+            if prompt.options.number_of_attempts + 1 >= HELP_AFTER_ATTEMPTS:
                 reply += "\n\n" + text("attempts_help", locale)
             await prompt.context.send_activity(reply)
             return False

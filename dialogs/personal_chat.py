@@ -75,7 +75,7 @@ class PersonalChat:
         elif command in CANCEL:
             had_something = dialog.active_dialog is not None or bool(await self._drafts.get(context))
             await dialog.cancel_all_dialogs()
-            await self._drafts.delete(context)
+            await self._drafts.set(context, None)
             await context.send_activity(text("cancelled" if had_something else "nothing_to_cancel", locale))
         elif command in MY_CASES:
             await self.show_my_cases(context)
@@ -97,7 +97,7 @@ class PersonalChat:
         if not raw or not IntakeDraft.model_validate(raw).expired(self._clock(), self._max_draft_age):
             return
         await (await self._dialogs.create_context(context)).cancel_all_dialogs()
-        await self._drafts.delete(context)
+        await self._drafts.set(context, None)
         hours = round(self._max_draft_age.total_seconds() / 3600, 1)
         await context.send_activity(text("intake_expired", context.activity.locale, hours=f"{hours:g}"))
 

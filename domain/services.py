@@ -8,6 +8,7 @@ replica dies between the state change and the message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +21,14 @@ from domain.ports import AuditEntry, AuditLog, CaseFilter, CaseRepository, DueIn
 class Outbox:
     """Work for the background worker, due now; the item id makes a repeat a no-op."""
 
-    def __init__(self, due: DueIndex, clock: Clock) -> None:
+    def __init__(self, due: DueIndex, clock: Clock, wake: Callable[[], None] = lambda: None) -> None:
         self._due = due
         self._clock = clock
+        self._wake = wake  # tells this replica's worker there is work, so it need not wait to poll
 
     async def put(self, item_id: str, kind: str, *, at: datetime | None = None, **payload: Any) -> None:
         await self._due.schedule(f"{kind}:{item_id}", at or self._clock(), {"kind": kind, **payload})
+        self._wake()
 
 
 class CaseService:

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from bot import create_app
+from bot import SERVICES, create_app
 from config import Settings, load_settings
 from tests.support.activities import Chat, User
 from tests.support.fake_connector import FakeConnector
@@ -43,7 +43,7 @@ class RunningBot:
 
     @property
     def services(self) -> Any:
-        return self.server.app["services"]
+        return self.server.app[SERVICES]
 
     def chat(self, user: User, locale: str = "sv-SE") -> Chat:
         return Chat(self.http, self.endpoint, user, self.connector.url, locale)

@@ -37,7 +37,7 @@ async def test_first_message_gets_the_greeting_then_help_on_hjalp(bot):
     assert "Skyddad ID-boten" in first
     help_text = await chat.say("hjälp")
     assert "aldrig" in help_text and "personnummer" in help_text
-    assert "Skyddad ID-boten" not in help_text  # greeted once
+    assert "Hej!" not in help_text  # greeted once
 
 
 async def test_english_locale_gets_english(bot):
@@ -65,7 +65,14 @@ async def test_activity_without_type_is_a_bad_request(bot):
 
 
 async def test_with_an_app_id_requests_without_a_token_are_refused(start_bot, settings_for):
-    bot = await start_bot(settings_for(app_id="00000000-0000-0000-0000-000000000001", allowed_tenant_ids="tenant-vnl"))
+    bot = await start_bot(
+        settings_for(
+            app_id="00000000-0000-0000-0000-000000000001",
+            app_password="not-a-real-secret",
+            app_tenant_id="tenant-vnl",
+            allowed_tenant_ids="tenant-vnl",
+        )
+    )
     activity = personal_activity(ANNA, bot.connector.url, type="message", text="hej")
     async with bot.http.post(bot.endpoint, json=activity) as response:
         assert response.status == 401
@@ -78,7 +85,7 @@ def test_local_mode_refuses_to_bind_beyond_loopback():
 
 def test_credentials_need_an_allowed_tenant():
     with pytest.raises(SettingsError, match="ALLOWED_TENANT_IDS"):
-        load_settings(_env_file=None, app_id="some-app")
+        load_settings(_env_file=None, app_id="some-app", app_password="x", app_tenant_id="t")
 
 
 def test_bad_settings_are_reported_one_line_each():
