@@ -9,9 +9,9 @@ from botbuilder.core import ConversationState, TurnContext, UserState
 
 from adapters.bot_adapter import FixedCloudAdapter, create_adapter
 from adapters.bot_storage import BotStorage
+from adapters.middleware import DeduplicationMiddleware, IdentityGuardMiddleware, TenantMiddleware
 from adapters.outbox_worker import OutboxWorker
 from adapters.proactive import ProactiveSender
-from adapters.middleware import DeduplicationMiddleware, IdentityGuardMiddleware, TenantMiddleware
 from adapters.stores import open_stores
 from config import Settings
 from dialogs.personal_chat import PersonalChat
@@ -29,7 +29,9 @@ def conversation_key(context: TurnContext) -> str:
     activity = context.activity
     if activity.conversation.conversation_type == "personal":
         return f"user:{activity.from_property.aad_object_id or activity.from_property.id}"
-    channel = (activity.channel_data or {}).get("channel") if isinstance(activity.channel_data, dict) else None
+    channel = (
+        (activity.channel_data or {}).get("channel") if isinstance(activity.channel_data, dict) else None
+    )
     if isinstance(channel, dict) and channel.get("id"):
         return f"channel:{channel['id']}"
     return f"conversation:{activity.conversation.id.split(';')[0]}"

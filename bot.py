@@ -18,8 +18,8 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 
 from adapters.logging_setup import configure_logging
-from app import App, build_app_services
 from adapters.middleware import answer
+from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
 from domain.ports import StoreUnavailable
 from messages import text
@@ -52,7 +52,7 @@ class SkyddadIdBot(TeamsActivityHandler):
         else:
             await turn_context.send_activity(text("help_channel", turn_context.activity.locale))
 
-    async def on_teams_members_added(  # type: ignore[override]
+    async def on_teams_members_added(
         self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
     ) -> None:
         bot_id = turn_context.activity.recipient.id
@@ -155,7 +155,13 @@ def main() -> None:
             "Listening on %s only; set MicrosoftAppId/MicrosoftAppPassword/ALLOWED_TENANT_IDS for Teams.",
             settings.host,
         )
-    log.info("Skyddad ID-bot %s on http://%s:%s (store: %s)", VERSION, settings.host, settings.port, settings.storage_backend)
+    log.info(
+        "Skyddad ID-bot %s on http://%s:%s (store: %s)",
+        VERSION,
+        settings.host,
+        settings.port,
+        settings.storage_backend,
+    )
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 DEFAULT_MUNICIPALITIES = (
     "Sundsvall",
@@ -108,7 +107,8 @@ class Settings(BaseSettings):
         "", description="Team id of the central LifeCare SP team; `@bot koppla kanal` overrides it."
     )
     central_channel_id: str = Field(
-        "", description="Channel (19:…@thread.tacv2) that gets one thread per case; `koppla kanal` overrides it."
+        "",
+        description="Channel (19:…@thread.tacv2) that gets one thread per case; `koppla kanal` overrides it.",
     )
     admin_ids: CsvList = Field(
         default_factory=list,
@@ -132,10 +132,17 @@ class Settings(BaseSettings):
     )
     municipal_channels: MunicipalChannels = Field(
         default_factory=dict,
-        description='Municipality → channel id, e.g. "Sundsvall=19:abc@thread.tacv2,Timrå=19:def@thread.tacv2".',
+        description='Municipality → channel id: "Sundsvall=19:abc@thread.tacv2,Timrå=19:def@thread.tacv2".',
     )
 
-    @field_validator("allowed_tenant_ids", "municipalities", "admin_ids", "admin_lead_ids", "municipal_admin_ids", mode="before")
+    @field_validator(
+        "allowed_tenant_ids",
+        "municipalities",
+        "admin_ids",
+        "admin_lead_ids",
+        "municipal_admin_ids",
+        mode="before",
+    )
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
@@ -145,7 +152,7 @@ class Settings(BaseSettings):
     def _name_to_channel(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        pairs = [part.split("=", 1) for part in _split_csv(value)]  # type: ignore[union-attr]
+        pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
         if any(len(pair) != 2 for pair in pairs):
             raise ValueError('expected "Municipality=19:…@thread.tacv2,…"')
         return {name.strip(): channel.strip() for name, channel in pairs}
@@ -168,7 +175,7 @@ class Settings(BaseSettings):
             )
         unknown = sorted(set(self.municipal_channels) - set(self.municipalities))
         if unknown:
-            raise ValueError(f"MUNICIPAL_CHANNELS names municipalities not in MUNICIPALITIES: {', '.join(unknown)}")
+            raise ValueError(f"MUNICIPAL_CHANNELS names municipalities not in MUNICIPALITIES: {unknown}")
         if self.local_mode:
             return self
         if not self.allowed_tenant_ids:

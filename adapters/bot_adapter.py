@@ -47,7 +47,7 @@ def _fast_retry_policy_init(self: Any) -> None:
 
 def install_msrest_retry_fix() -> None:
     """Idempotent; called by the app factory, never at import time."""
-    msrest_requests.ClientRetryPolicy.__init__ = _fast_retry_policy_init  # type: ignore[method-assign]
+    msrest_requests.ClientRetryPolicy.__init__ = _fast_retry_policy_init
 
 
 class _BotConfig:
@@ -72,7 +72,7 @@ def _json_body(body: object) -> object:
 class FixedCloudAdapter(CloudAdapter):
     """CloudAdapter whose HTTP entry point returns invoke and expectReplies bodies intact."""
 
-    async def process(  # type: ignore[override]
+    async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
     ) -> web.Response:
         if request.method != "POST":
@@ -93,9 +93,7 @@ class FixedCloudAdapter(CloudAdapter):
             raise web.HTTPUnauthorized() from None
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
-        return web.json_response(
-            data=_json_body(invoke_response.body), status=int(invoke_response.status)
-        )
+        return web.json_response(data=_json_body(invoke_response.body), status=int(invoke_response.status))
 
 
 def create_adapter(settings: Settings) -> FixedCloudAdapter:

@@ -92,7 +92,9 @@ def _forget_content(activity: Activity) -> None:
 class DeduplicationMiddleware(Middleware):
     """Teams re-delivers an activity (same id) when a turn is slow; act on it once."""
 
-    _DEDUPLICATED = frozenset({ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update})
+    _DEDUPLICATED = frozenset(
+        {ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update}
+    )
 
     def __init__(self, seen: SeenActivities, ttl: timedelta = timedelta(hours=24)) -> None:
         self._seen = seen

@@ -9,6 +9,7 @@ An idempotency key makes a retried send (after a crash, a lease expiry) a no-op.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -56,7 +57,8 @@ class ConversationRateLimiter:
                 while sent and now - sent[0] > longest:
                     sent.popleft()
                 delay = max(
-                    (sent[-limit] + span - now for span, limit in self._windows if len(sent) >= limit), default=0.0
+                    (sent[-limit] + span - now for span, limit in self._windows if len(sent) >= limit),
+                    default=0.0,
                 )
                 if delay <= 0:
                     sent.append(now)
@@ -106,7 +108,7 @@ class ProactiveSender:
                     raise DeliveryFailed(f"HTTP {status}", permanent=True, status=status) from None
                 if (status not in RETRYABLE and status is not None) or attempt == self._attempts:
                     raise DeliveryFailed(f"HTTP {status}", permanent=False, status=status) from None
-                delay = self._base_delay * 2 ** (attempt - 1) * (0.5 + random.random())  # noqa: S311
+                delay = self._base_delay * 2 ** (attempt - 1) * (0.5 + random.random())
                 log.info("send to a conversation got HTTP %s, retry %d in %.2fs", status, attempt, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
@@ -123,20 +125,27 @@ class ProactiveSender:
         if marker in found:
             return found[marker].get("result")
         result = await send()
-        try:
-            await self._documents.write({marker: {"result": list(result) if isinstance(result, tuple) else result}})
-        except VersionConflict:  # another replica recorded the same send first
-            pass
+        with contextlib.suppress(VersionConflict):  # another replica recorded the same send first
+            await self._documents.write(
+                {marker: {"result": list(result) if isinstance(result, tuple) else result}}
+            )
         return result
 
-    async def send(self, reference_key: str, activity: Activity, *, idempotency_key: str | None = None) -> str | None:
+    async def send(
+        self, reference_key: str, activity: Activity, *, idempotency_key: str | None = None
+    ) -> str | None:
         """Send `activity` to the conversation stored under `reference_key`; its id."""
         reference = await self._reference(reference_key)
         result: str | None = await self._once(idempotency_key, lambda: self._send(reference, activity))
         return result
 
     async def reply_in_thread(
-        self, channel_key: str, conversation_id: str, activity: Activity, *, idempotency_key: str | None = None
+        self,
+        channel_key: str,
+        conversation_id: str,
+        activity: Activity,
+        *,
+        idempotency_key: str | None = None,
     ) -> str | None:
         reference = await self._reference(channel_key)
         reference.conversation.id = conversation_id
@@ -156,7 +165,9 @@ class ProactiveSender:
         )
         return sent[0]
 
-    async def update(self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity) -> None:
+    async def update(
+        self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity
+    ) -> None:
         reference = await self._reference(channel_key)
         reference.conversation.id = conversation_id
         activity.id = activity_id
@@ -164,7 +175,9 @@ class ProactiveSender:
         async def logic(context: TurnContext) -> None:
             await context.update_activity(activity)
 
-        await self._retrying(conversation_id, lambda: self._adapter.continue_conversation(reference, logic, self._app_id))
+        await self._retrying(
+            conversation_id, lambda: self._adapter.continue_conversation(reference, logic, self._app_id)
+        )
 
     async def start_thread(
         self, channel_key: str, activity: Activity, *, idempotency_key: str | None = None

@@ -8,7 +8,9 @@ Card = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
-def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, **extra: Any) -> Card:
+def adaptive_card(
+    body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, **extra: Any
+) -> Card:
     card: Card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -22,7 +24,14 @@ def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | No
 
 
 def heading(text: str, *, color: str = "default") -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "weight": "bolder", "size": "medium", "wrap": True, "color": color}
+    return {
+        "type": "TextBlock",
+        "text": text,
+        "weight": "bolder",
+        "size": "medium",
+        "wrap": True,
+        "color": color,
+    }
 
 
 def paragraph(text: str, **extra: Any) -> dict[str, Any]:

@@ -35,7 +35,11 @@ def create_summary_card(draft: IntakeDraft, locale: str | None, org_label: str) 
     def data(action: str, **more: str) -> dict[str, Any]:
         return {INTAKE_KEY: action, "draft": draft.draft_id, **more}
 
-    changeable = [(Slot.ORGANISATION, "summary_org"), (Slot.HAS_EPISODE, "summary_kind"), (Slot.PATIENT_ID, "summary_patient_id")]
+    changeable = [
+        (Slot.ORGANISATION, "summary_org"),
+        (Slot.HAS_EPISODE, "summary_kind"),
+        (Slot.PATIENT_ID, "summary_patient_id"),
+    ]
     if draft.has_episode:
         changeable.append((Slot.EPISODE_ID, "summary_episode_id"))
     change_card = adaptive_card(
@@ -81,7 +85,10 @@ def create_my_cases_card(cases: list[Case], locale: str | None, withdrawable: se
         for case in cases
     ]
     actions = [
-        _submit(text("button_withdraw", locale, number=case.number), {MY_CASES_KEY: "withdraw", "number": case.number})
+        _submit(
+            text("button_withdraw", locale, number=case.number),
+            {MY_CASES_KEY: "withdraw", "number": case.number},
+        )
         for case in cases
         if case.number in withdrawable
     ]

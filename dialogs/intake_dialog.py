@@ -98,7 +98,11 @@ class IntakeDialog(ComponentDialog):
             prompt_id = PATIENT_ID_PROMPT if slot is Slot.PATIENT_ID else EPISODE_ID_PROMPT
             question = text(f"ask_{prompt_id}", locale, hint=self._formats[prompt_id].hint)
             return await step.prompt(prompt_id, PromptOptions(prompt=MessageFactory.text(question)))
-        questions = {Slot.HAS_EPISODE: "ask_has_episode", Slot.DOCUMENTED: "ask_documented", Slot.PROTECTED: "ask_protected"}
+        questions = {
+            Slot.HAS_EPISODE: "ask_has_episode",
+            Slot.DOCUMENTED: "ask_documented",
+            Slot.PROTECTED: "ask_protected",
+        }
         return await ask_yes_no(step, text(questions[slot], locale))
 
     async def store_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -190,7 +194,9 @@ class IntakeDialog(ComponentDialog):
         if not created:
             await context.send_activity(text("already_submitted", locale, number=case.number))
             return
-        await replace_card(context, create_submitted_card(draft, case, locale, self._org_label(draft, locale)))
+        await replace_card(
+            context, create_submitted_card(draft, case, locale, self._org_label(draft, locale))
+        )
         await context.send_activity(text(f"submitted_{case.kind.value}", locale, number=case.number))
 
     @staticmethod

@@ -63,7 +63,11 @@ class OrganisationDialog(ComponentDialog):
 
     async def remember_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result
-        org = result if isinstance(result, Organisation) else Organisation(kind=OrgKind.MUNICIPALITY, name=result.value)
+        org = (
+            result
+            if isinstance(result, Organisation)
+            else Organisation(kind=OrgKind.MUNICIPALITY, name=result.value)
+        )
         profile = await self._profile.get(step.context, dict)
         profile["organisation"] = org.model_dump(mode="json")
         return await step.end_dialog(profile["organisation"])

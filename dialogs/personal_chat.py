@@ -105,7 +105,9 @@ class PersonalChat:
         """A summary card clicked after its intake ended: a double click, or an old card."""
         case = await self._cases.cases.get(draft_id) if draft_id else None
         if case is not None:
-            await context.send_activity(text("already_submitted", context.activity.locale, number=case.number))
+            await context.send_activity(
+                text("already_submitted", context.activity.locale, number=case.number)
+            )
         else:
             await context.send_activity(text("stale_card", context.activity.locale))
 

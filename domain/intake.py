@@ -49,7 +49,14 @@ class IntakeDraft(BaseModel):
     def wanted_slots(self) -> list[Slot]:
         """Type B (ongoing episode) also needs the documentation check and the episode ID."""
         episode = [Slot.DOCUMENTED, Slot.EPISODE_ID] if self.has_episode else []
-        return [Slot.ORGANISATION, Slot.HAS_EPISODE, *episode[:1], Slot.PATIENT_ID, *episode[1:], Slot.PROTECTED]
+        return [
+            Slot.ORGANISATION,
+            Slot.HAS_EPISODE,
+            *episode[:1],
+            Slot.PATIENT_ID,
+            *episode[1:],
+            Slot.PROTECTED,
+        ]
 
     def next_slot(self) -> Slot | None:
         """The first field still missing; None when the draft is ready for the summary."""

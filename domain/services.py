@@ -46,7 +46,9 @@ class CaseService:
         now = self._clock()
         case = await self.cases.create(draft.to_case(submitter, now))
         await self._audit.append(
-            AuditEntry(case_id=case.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id)
+            AuditEntry(
+                case_id=case.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id
+            )
         )
         await self._outbox.put(case.id, "case_filed", case_id=case.id)
         return case, True
@@ -75,7 +77,9 @@ class CaseService:
                 detail=event.detail,
             )
         )
-        await self._outbox.put(f"{case.id}:{saved.version}", "case_changed", case_id=case.id, version=saved.version)
+        await self._outbox.put(
+            f"{case.id}:{saved.version}", "case_changed", case_id=case.id, version=saved.version
+        )
         return saved, event
 
     async def refuse(self, case_id: str, actor: Person, conversation_id: str, reason: str) -> None:

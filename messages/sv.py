@@ -25,9 +25,7 @@ MESSAGES: dict[str, str] = {
         "- @Skyddad ID **påminnelser** – visa ärenden som väntar för länge.\n\n"
         "Varje ärende får en egen tråd med ett kort där stegen kvitteras."
     ),
-    "unknown_command": (
-        "Jag förstod inte det. Skriv **ny anmälan**, **mina ärenden** eller **hjälp**."
-    ),
+    "unknown_command": ("Jag förstod inte det. Skriv **ny anmälan**, **mina ärenden** eller **hjälp**."),
     # --- errors -----------------------------------------------------------------------------
     "error_generic": "Något gick fel hos mig. Inget av det du skrivit har sparats – försök igen om en stund.",
     "error_store_unavailable": (

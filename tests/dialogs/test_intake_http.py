@@ -30,10 +30,25 @@ def card_action_data(card: dict, title: str) -> dict:
 
 PATHS = [
     # (user, answers up to the summary, kind, organisation)
-    (ANNA, ["ny anmälan", "Region Västernorrland", "nej", "P12345", "ja"], CaseKind.A, "Region Västernorrland"),
-    (ANNA, ["ny anmälan", "1", "ja", "ja", "P12345", "VT-2026-77", "ja"], CaseKind.B, "Region Västernorrland"),
+    (
+        ANNA,
+        ["ny anmälan", "Region Västernorrland", "nej", "P12345", "ja"],
+        CaseKind.A,
+        "Region Västernorrland",
+    ),
+    (
+        ANNA,
+        ["ny anmälan", "1", "ja", "ja", "P12345", "VT-2026-77", "ja"],
+        CaseKind.B,
+        "Region Västernorrland",
+    ),
     (MARIA, ["ny anmälan", "Kommun", "Sundsvall", "nej", "P777", "ja"], CaseKind.A, "Sundsvall"),
-    (MARIA, ["ny anmälan", "kommun", "Örnsköldsvik", "ja", "ja", "P778", "VT9", "ja"], CaseKind.B, "Örnsköldsvik"),
+    (
+        MARIA,
+        ["ny anmälan", "kommun", "Örnsköldsvik", "ja", "ja", "P778", "VT9", "ja"],
+        CaseKind.B,
+        "Örnsköldsvik",
+    ),
 ]
 
 

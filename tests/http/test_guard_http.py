@@ -78,14 +78,23 @@ async def test_refusal_mid_intake_keeps_the_dialog_where_it_was(bot):
 async def test_look_alikes_pass(bot):
     chat = bot.chat(ANNA)
     await chat.say("hej")
-    for text in ["Ring mig på 070-123 45 67", "Org.nr 556016-0680", "Ärende INC0012345", "Möte 2026-11-25 14:30"]:
+    for text in [
+        "Ring mig på 070-123 45 67",
+        "Org.nr 556016-0680",
+        "Ärende INC0012345",
+        "Möte 2026-11-25 14:30",
+    ]:
         reply = await chat.say(text)
         assert "personnummer eller samordningsnummer" not in reply, text
 
 
 async def test_channel_message_with_a_number_is_refused(bot):
     activity = personal_activity(ANNA, bot.connector.url, type="message", deliveryMode="expectReplies")
-    activity["conversation"] = {"id": "19:central@thread.tacv2", "conversationType": "channel", "tenantId": "t"}
+    activity["conversation"] = {
+        "id": "19:central@thread.tacv2",
+        "conversationType": "channel",
+        "tenantId": "t",
+    }
     activity["channelData"] = {"channel": {"id": "19:central@thread.tacv2"}, "team": {"id": "19:team"}}
     activity["text"] = f"<at>Skyddad ID</at> {NUMBER}"
     status, body = await bot.chat(ANNA).post(activity)

@@ -24,7 +24,9 @@ async def test_readyz_answers_when_the_store_answers(bot):
 async def test_install_in_personal_chat_greets_in_swedish(bot):
     chat = bot.chat(ANNA)
     status, body = await chat.post(
-        personal_activity(ANNA, bot.connector.url, type="installationUpdate", action="add", deliveryMode="expectReplies")
+        personal_activity(
+            ANNA, bot.connector.url, type="installationUpdate", action="add", deliveryMode="expectReplies"
+        )
     )
     assert status == 200
     text = reply_text(body["activities"])

@@ -29,7 +29,9 @@ KARIN = User("29:karin", "Karin Holm", "aad-karin")  # central admin
 LARS = User("29:lars", "Lars Ekström", "aad-lars")  # central admin
 
 
-def personal_activity(user: User, service_url: str, *, locale: str = "sv-SE", **fields: Any) -> dict[str, Any]:
+def personal_activity(
+    user: User, service_url: str, *, locale: str = "sv-SE", **fields: Any
+) -> dict[str, Any]:
     return {
         "id": f"act-{next(_ids)}",
         "channelId": "msteams",
@@ -59,8 +61,17 @@ class Chat:
             body = await response.json() if response.content_type == "application/json" else None
             return response.status, body
 
-    async def send(self, text: str | None = None, *, value: dict[str, Any] | None = None, **extra: Any) -> list[dict[str, Any]]:
-        activity = personal_activity(self.user, self.service_url, locale=self.locale, type="message", deliveryMode="expectReplies", **extra)
+    async def send(
+        self, text: str | None = None, *, value: dict[str, Any] | None = None, **extra: Any
+    ) -> list[dict[str, Any]]:
+        activity = personal_activity(
+            self.user,
+            self.service_url,
+            locale=self.locale,
+            type="message",
+            deliveryMode="expectReplies",
+            **extra,
+        )
         if text is not None:
             activity["text"] = text
         if value is not None:
@@ -100,6 +111,8 @@ def reply_text(replies: list[dict[str, Any]]) -> str:
 
 
 def last_card(replies: list[dict[str, Any]]) -> dict[str, Any]:
-    cards = [a["content"] for r in replies for a in r.get("attachments") or [] if "adaptive" in a["contentType"]]
+    cards = [
+        a["content"] for r in replies for a in r.get("attachments") or [] if "adaptive" in a["contentType"]
+    ]
     assert cards, f"no adaptive card in {replies}"
     return cards[-1]

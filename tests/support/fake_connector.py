@@ -38,7 +38,9 @@ class FakeConnector:
     def _failure(self) -> web.Response | None:
         if self.fail_next:
             status = self.fail_next.pop(0)
-            return web.json_response({"error": {"code": str(status)}}, status=status, headers={"Retry-After": "0"})
+            return web.json_response(
+                {"error": {"code": str(status)}}, status=status, headers={"Retry-After": "0"}
+            )
         return None
 
     async def _send(self, request: web.Request) -> web.Response:
@@ -64,7 +66,9 @@ class FakeConnector:
             return failure
         params = await request.json()
         number = next(self._ids)
-        conversation_id = f"{params.get('channelData', {}).get('channel', {}).get('id', 'conv')};messageid={number}"
+        conversation_id = (
+            f"{params.get('channelData', {}).get('channel', {}).get('id', 'conv')};messageid={number}"
+        )
         self.created.append(params)
         first = params.get("activity")
         if first:

@@ -44,7 +44,10 @@ def make_case(kind: CaseKind, status: Status, assignee: Person | None = ADMIN) -
     )
 
 
-DETAILS = {Action.RECORD_SENT_TO_VENDOR: "INC0012345", Action.REJECT_NOT_PROTECTED: "Ingen sekretessmarkering"}
+DETAILS = {
+    Action.RECORD_SENT_TO_VENDOR: "INC0012345",
+    Action.REJECT_NOT_PROTECTED: "Ingen sekretessmarkering",
+}
 STEP_ACTIONS = sorted({action for table in STEP_TRANSITIONS.values() for _, action in table})
 STEP_CASES = list(itertools.product(CaseKind, Status, STEP_ACTIONS))
 

@@ -16,7 +16,12 @@ PATIENT_FORMAT = IdFormat(r"[A-Za-z0-9]{4,20}", "4–20 bokstäver eller siffror
 def test_draft_asks_fields_in_order_and_skips_episode_fields_for_type_a():
     draft = IntakeDraft.start(T0)
     asked = []
-    answers = {Slot.ORGANISATION: REGION, Slot.HAS_EPISODE: False, Slot.PATIENT_ID: "P1234", Slot.PROTECTED: True}
+    answers = {
+        Slot.ORGANISATION: REGION,
+        Slot.HAS_EPISODE: False,
+        Slot.PATIENT_ID: "P1234",
+        Slot.PROTECTED: True,
+    }
     while (slot := draft.next_slot()) is not None:
         asked.append(slot)
         setattr(draft, slot.value, answers[slot])
@@ -28,7 +33,12 @@ def test_type_b_asks_documentation_before_ids_and_the_episode_id_after_the_patie
     draft = IntakeDraft.start(T0, organisation=REGION)
     draft.has_episode = True
     assert draft.wanted_slots() == [
-        Slot.ORGANISATION, Slot.HAS_EPISODE, Slot.DOCUMENTED, Slot.PATIENT_ID, Slot.EPISODE_ID, Slot.PROTECTED
+        Slot.ORGANISATION,
+        Slot.HAS_EPISODE,
+        Slot.DOCUMENTED,
+        Slot.PATIENT_ID,
+        Slot.EPISODE_ID,
+        Slot.PROTECTED,
     ]
 
 
