@@ -21,7 +21,7 @@ from adapters.logging_setup import configure_logging
 from adapters.middleware import answer
 from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
-from domain.ports import StoreUnavailable
+from domain.ports import StoreUnavailable, VersionConflict
 from messages import text
 
 log = logging.getLogger(__name__)
@@ -78,9 +78,14 @@ BOT = web.AppKey("bot", SkyddadIdBot)
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Last resort: a clear Swedish message; a store outage gets its own 'try again shortly'."""
-    key = "error_store_unavailable" if isinstance(error, StoreUnavailable) else "error_generic"
+    key = "error_generic"
     if isinstance(error, StoreUnavailable):
+        key = "error_store_unavailable"
         log.warning("store unavailable during a %s turn: %s", context.activity.type, error)
+    elif isinstance(error, VersionConflict):
+        # Two messages of one conversation raced; the later one's state was not saved.
+        key = "error_conflict"
+        log.info("state conflict in a %s turn; asked the user to repeat", context.activity.type)
     else:
         log.exception("unhandled error in a %s turn", context.activity.type)
     try:

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "unknown_command": ("Jag förstod inte det. Skriv **ny anmälan**, **mina ärenden** eller **hjälp**."),
     # --- errors -----------------------------------------------------------------------------
     "error_generic": "Något gick fel hos mig. Inget av det du skrivit har sparats – försök igen om en stund.",
+    "error_conflict": "Ditt förra meddelande hann inte bli klart. Skicka det här igen, tack.",
     "error_store_unavailable": (
         "Jag kan inte nå min lagring just nu. Inget har sparats eller skickats – försök igen om en stund."
     ),
@@ -136,4 +137,113 @@ MESSAGES: dict[str, str] = {
     "status_closed": "avslutat",
     "status_rejected": "avslutat – patienten har inte skyddad identitet",
     "status_withdrawn": "tillbakadraget",
+    # --- the central team: case cards, steps 3.3 / 4.3, routing ----------------------------------
+    "case_title": "Ärende {number}",
+    "case_kind_A": "Typ A – inget pågående vårdtillfälle (3.3)",
+    "case_kind_B": "Typ B – pågående vårdtillfälle (4.3)",
+    "case_submitted_by": "Anmält av {mention}",
+    "case_received": "Inkom",
+    "case_received_value": "{when} ({age} sedan)",
+    "age_minutes": "{n} min",
+    "age_hours": "{n} tim",
+    "age_days": "{n} dygn",
+    "case_assignee": "Handläggare",
+    "case_unassigned": "ingen ännu",
+    "case_next_step": "Nästa steg",
+    "case_outcome": "Utfall",
+    "case_servicenow": "ServiceNow",
+    "case_reason": "Skäl",
+    "case_history": "Historik",
+    "case_history_line": "{when} · {who} · {what}",
+    "case_call_hint": (
+        "Ring anmälaren och be om patientens personnummer. Det lämnas **bara per telefon** – aldrig i Teams."
+    ),
+    "case_assigned_to_you": "Du har ärendet.",
+    "case_assigned_to_other": "**{name}** har ärendet. Du kan ta över det.",
+    "next_awaiting_forward": "Kommunens förvaltning skickar ärendet vidare till central förvaltning",
+    "next_received_A": "Ring anmälaren för personnumret (bara per telefon)",
+    "next_received_B": "Sök patienten på vårdtillfällets ID och uppdatera adressen mot befolkningsregistret",
+    "next_called_submitter": "Sök patienten på personnumret och uppdatera adressen mot befolkningsregistret",
+    "next_address_updated": "Kontrollera att patienten har skyddad identitet (sekretesstämpel)",
+    "next_identity_verified": "Avsluta processen i LifeCare SP via översikten",
+    "next_process_closed": "Skicka ärendet till leverantören via ServiceNow",
+    "next_sent_to_vendor": "Vänta på att leverantören bekräftar raderingen",
+    "next_vendor_confirmed": "Avsluta ärendet",
+    "outcome_closed": "Avslutat – leverantören har raderat patientens uppgifter",
+    "outcome_rejected": "Avslutat – patienten har inte skyddad identitet",
+    "outcome_withdrawn": "Tillbakadraget av anmälaren",
+    "event_forward": "skickade ärendet vidare till central förvaltning",
+    "event_take": "tog ärendet",
+    "event_reassign": "gav ärendet till {detail}",
+    "event_unassign": "släppte ärendet",
+    "event_record_call": "har ringt anmälaren",
+    "event_record_address_update": "har sökt patienten och uppdaterat adressen mot befolkningsregistret",
+    "event_confirm_protected": "bekräftade skyddad identitet (sekretesstämpel)",
+    "event_reject_not_protected": "avslutade ärendet: patienten har inte skyddad identitet",
+    "event_record_process_closed": "avslutade processen i LifeCare SP",
+    "event_record_sent_to_vendor": "skickade ärendet till leverantören ({detail})",
+    "event_record_vendor_confirmed": "noterade att leverantören har raderat uppgifterna",
+    "event_close": "avslutade ärendet",
+    "event_withdraw": "drog tillbaka ärendet",
+    "thread_reply": "**{who}** {what}.",
+    "button_forward": "Skicka vidare till central förvaltning",
+    "button_take": "Jag tar ärendet",
+    "button_take_over": "Ta över",
+    "button_record_call": "Jag har ringt anmälaren",
+    "button_record_address_update_A": "Sökt på personnummer, adress uppdaterad",
+    "button_record_address_update_B": "Sökt på vårdtillfällets ID, adress uppdaterad",
+    "button_confirm_protected": "Skyddad identitet bekräftad",
+    "button_reject_not_protected": "Inte skyddad",
+    "button_record_process_closed": "Processen avslutad i LifeCare SP",
+    "button_record_sent_to_vendor": "Skickat till leverantören",
+    "button_record_vendor_confirmed": "Leverantören har raderat",
+    "button_close": "Avsluta ärendet",
+    "button_reassign": "Ge till annan",
+    "button_unassign": "Släpp ärendet",
+    "button_call": "Ring {name} i Teams",
+    "button_confirm_reject": "Avsluta som inte skyddad",
+    "button_confirm_sent": "Registrera",
+    "button_confirm_reassign": "Ge ärendet",
+    "vendor_request_intro": "Skapa ett ärende till leverantören i ServiceNow med den här texten:",
+    "vendor_request_text": (
+        "Patient ID: {patient_id}\n"
+        "Patienten har skyddad identitet. All information om patienten ska därför raderas ur LifeCare SP."
+    ),
+    "input_servicenow_label": "ServiceNow-nummer",
+    "input_servicenow_error": "Ange ServiceNow-numret, t.ex. INC0012345.",
+    "input_reason_label": "Varför har patienten inte skyddad identitet? (inga personnummer eller Patient ID)",
+    "input_reason_error": "Skriv ett skäl.",
+    "input_assignee_label": "Till vem?",
+    "note_stale": "Kortet var inaktuellt – här är det aktuella läget. Inget har ändrats.",
+    "note_conflict": "Någon annan hann före – här är det aktuella läget.",
+    "note_not_allowed": "Det går inte att göra just nu – här är det aktuella läget. Inget har ändrats.",
+    "note_servicenow_invalid": "Det där ser inte ut som ett ServiceNow-nummer (t.ex. INC0012345). Inget har ändrats.",
+    "note_reason_required": "Skriv ett skäl (högst {max} tecken). Inget har ändrats.",
+    "note_assignee_unknown": "Välj en administratör i listan. Inget har ändrats.",
+    "refused_title": "Inte tillåtet",
+    "refused_not_admin": (
+        "Bara LifeCare SP-förvaltningens administratörer kan hantera ärenden. Inget har ändrats."
+    ),
+    "refused_wrong_conversation": (
+        "Ärendet hanteras bara i sin egen tråd i förvaltningens kanal. Inget har ändrats."
+    ),
+    "refused_no_such_case": "Ärendet finns inte. Inget har ändrats.",
+    "forwarded_title": "Ärende {number} – skickat vidare",
+    "forwarded_body": "Ärendet är skickat vidare till den centrala LifeCare SP-förvaltningen, som handlägger det.",
+    "link_done": (
+        "Klart! Den här kanalen är nu **den centrala ärendekanalen**. Varje nytt ärende läggs här som en egen tråd."
+    ),
+    "link_refused": "Bara förvaltningens administratörer kan koppla kanalen. Inget har ändrats.",
+    "link_not_channel": "Skriv **koppla kanal** i den kanal i teamet som ska ta emot ärendena.",
+    "notify_received": "Ditt ärende **{number}** har tagits emot av LifeCare SP-förvaltningen.",
+    "notify_taken": "Ditt ärende **{number}** handläggs nu av {name}.",
+    "notify_rejected": (
+        "Ärende **{number}** är avslutat: förvaltningen kunde inte se att patienten har skyddad identitet "
+        "i LifeCare SP. Skäl: {reason}\n\n"
+        "**Vad du gör nu:** kontrollera uppgiften om skyddad identitet enligt verksamhetens rutin. "
+        "Har patienten skyddad identitet gör du en **ny anmälan**; annars behöver du inte göra något mer."
+    ),
+    "notify_closed": (
+        "Ärende **{number}** är klart: leverantören har raderat patientens uppgifter ur LifeCare SP."
+    ),
 }

@@ -1,0 +1,86 @@
+"""Cases on Redis: a hash per case, a number → id hash, a counter per year, and index sets.
+
+Numbers come from INCR inside the create script, so replicas never hand out one number twice
+and a failed create never burns a number. Each case hash remembers which index sets hold its id,
+so an update moves it between sets (status, open, assignee) in the same script that checks the
+version: a list never shows a case under a status it has left.
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from redis.asyncio import Redis
+
+from adapters import redis_common as lua
+from adapters.redis_common import json_text, unavailable_on_redis_errors
+from adapters.store_keys import ALL_CASES, KeyBuilder, case_number_prefix, case_year
+from domain.case import Case
+from domain.ports import CaseFilter, VersionConflict
+
+
+class RedisCases:
+    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._r = client
+        self._keys = keys
+        self._create = client.register_script(lua.CREATE_CASE)
+        self._update = client.register_script(lua.UPDATE_CASE)
+        self._list = client.register_script(lua.LIST_CASES)
+
+    @unavailable_on_redis_errors
+    async def create(self, case: Case) -> Case:
+        year = case_year(case)
+        # The number exists only inside the script; it replaces this one-off placeholder.
+        placeholder = f"@@number-{uuid4().hex}@@"
+        body = case.model_copy(update={"number": placeholder}).model_dump_json()
+        indexes = self._keys.case_indexes(case)
+        keys = [self._keys.case(case.id), self._keys.case_counter(year), self._keys.case_numbers()]
+        args: list[str | int] = [body, placeholder, case_number_prefix(year), case.id, case.version]
+        args += [json_text(indexes), uuid4().hex]
+        number = await self._create(keys=keys + indexes, args=args)
+        if number is None:
+            raise VersionConflict(f"case {case.id} already exists")
+        return Case.model_validate_json(body.replace(placeholder, str(number), 1))
+
+    @unavailable_on_redis_errors
+    async def get(self, case_id: str) -> Case | None:
+        body = await self._r.hget(self._keys.case(case_id), "j")
+        return None if body is None else Case.model_validate_json(body)
+
+    @unavailable_on_redis_errors
+    async def get_by_number(self, number: str) -> Case | None:
+        case_id = await self._r.hget(self._keys.case_numbers(), number)
+        return None if case_id is None else await self.get(str(case_id))
+
+    @unavailable_on_redis_errors
+    async def update(self, case: Case) -> Case:
+        stored = case.model_copy(update={"version": case.version + 1})
+        body = stored.model_dump_json()
+        indexes = self._keys.case_indexes(stored)
+        args: list[str | int] = [case.version, stored.version, body, case.id, json_text(indexes)]
+        args.append(uuid4().hex)
+        result = int(await self._update(keys=[self._keys.case(case.id), *indexes], args=args))
+        if result == -1:
+            raise VersionConflict(f"case {case.id} does not exist")
+        if result == 0:
+            raise VersionConflict(f"case {case.id} changed since version {case.version}")
+        return Case.model_validate_json(body)
+
+    @unavailable_on_redis_errors
+    async def list(self, where: CaseFilter = ALL_CASES) -> list[Case]:
+        """Oldest first (created_at, then number), like the SQLite store."""
+        keys = self._keys
+        sets = [keys.cases_all()]
+        if where.status is not None:
+            sets.append(keys.cases_by_status(where.status.value))
+        if where.open_only:
+            sets.append(keys.cases_open())
+        if where.organisation is not None:
+            sets.append(keys.cases_by_organisation(where.organisation))
+        if where.submitter_id is not None:
+            sets.append(keys.cases_by_submitter(where.submitter_id))
+        if where.assignee_id is not None:
+            sets.append(keys.cases_by_assignee(where.assignee_id))
+        bodies = await self._list(keys=sets, args=[keys.case_prefix()])
+        cases = [Case.model_validate_json(body) for body in bodies]
+        return sorted(cases, key=lambda case: (case.created_at, case.number))

@@ -1,0 +1,149 @@
+"""What every Redis store module shares: the error mapping and the Lua scripts.
+
+Every write that touches more than one key, or that must compare before it sets, is one Lua
+script, so replicas never see (or leave) half a change. Scripts get their keys in KEYS from
+`KeyBuilder`; only old index keys (kept in the case hash) and case keys in LIST_CASES (prefix +
+id) are built inside Lua. Mutating scripts take a fresh token, so a redis-py retry after a lost
+reply recognises its own earlier success instead of reporting a conflict.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+import redis.exceptions
+
+from domain.ports import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# ReadOnlyError: a failover briefly leaves clients on a replica; for us that is "down" too.
+_UNAVAILABLE = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    redis.exceptions.ReadOnlyError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def unavailable_on_redis_errors(
+    fn: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Turn connection trouble into `StoreUnavailable`; other Redis errors are bugs and propagate."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
+        except _UNAVAILABLE as exc:
+            log.warning("redis unavailable in %s: %s", fn.__qualname__, exc)
+            raise StoreUnavailable(f"redis unavailable: {exc}") from exc
+
+    return wrapper
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON with UTF-8 kept as is (Lua's cjson and SREM see the same bytes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# KEYS: document keys. ARGV[1]: new eTag (unique per call); then per key: expected eTag
+# ("*" = unconditional) and the JSON body. Returns 0, or the 1-based index of the first conflict.
+WRITE_DOCUMENTS = """
+for i = 1, #KEYS do
+  local expected = ARGV[2 * i]
+  if expected ~= '*' then
+    local current = redis.call('HGET', KEYS[i], 'e')
+    if current ~= expected and current ~= ARGV[1] then return i end
+  end
+end
+for i = 1, #KEYS do
+  redis.call('HSET', KEYS[i], 'e', ARGV[1], 'd', ARGV[2 * i + 1])
+end
+return 0
+"""
+
+# KEYS: case hash, year counter, number→id hash, index sets...
+# ARGV: body with a placeholder, placeholder, number prefix, case id, version, index keys JSON,
+# write token. Returns the case number, or false when another create holds the id.
+CREATE_CASE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if redis.call('HGET', KEYS[1], 'w') == ARGV[7] then return redis.call('HGET', KEYS[1], 'n') end
+  return false
+end
+local number = ARGV[3] .. string.format('%04d', redis.call('INCR', KEYS[2]))
+local s, e = string.find(ARGV[1], ARGV[2], 1, true)
+local body = string.sub(ARGV[1], 1, s - 1) .. number .. string.sub(ARGV[1], e + 1)
+redis.call('HSET', KEYS[1], 'v', ARGV[5], 'j', body, 'n', number, 'idx', ARGV[6], 'w', ARGV[7])
+redis.call('HSET', KEYS[3], number, ARGV[4])
+for i = 4, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+return number
+"""
+
+# KEYS: case hash, new index sets... ARGV: expected version, new version, body, case id,
+# new index keys JSON, write token. Returns 1 written, 0 version conflict, -1 no such case.
+UPDATE_CASE = """
+local current = redis.call('HMGET', KEYS[1], 'v', 'w', 'idx')
+if not current[1] then return -1 end
+if current[2] == ARGV[6] then return 1 end
+if current[1] ~= ARGV[1] then return 0 end
+for _, key in ipairs(cjson.decode(current[3])) do redis.call('SREM', key, ARGV[4]) end
+for i = 2, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3], 'idx', ARGV[5], 'w', ARGV[6])
+return 1
+"""
+
+# KEYS: index sets to intersect. ARGV[1]: case key prefix. One snapshot: a case changing
+# status meanwhile is either wholly in or wholly out of the answer.
+LIST_CASES = """
+local out = {}
+for _, id in ipairs(redis.call('SINTER', unpack(KEYS))) do
+  local body = redis.call('HGET', ARGV[1] .. id, 'j')
+  if body then out[#out + 1] = body end
+end
+return out
+"""
+
+# KEYS: schedule zset, items hash, claims hash. ARGV: now, limit, visible-again time, token.
+# Returns [id1, item1, id2, item2, ...] in due order.
+CLAIM_DUE = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(ids) do
+  local item = redis.call('HGET', KEYS[2], id)
+  if item then
+    redis.call('ZADD', KEYS[1], ARGV[3], id)
+    redis.call('HSET', KEYS[3], id, ARGV[4])
+    out[#out + 1] = id
+    out[#out + 1] = item
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out
+"""
+
+# KEYS: schedule zset, items hash, claims hash. ARGV: item id, claim token. Returns 1 or 0.
+COMPLETE_DUE = """
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+"""
+
+# KEYS: seen key. ARGV: token, TTL in ms. 1 the first time; also 1 when the key holds our own
+# token (a retry after a lost reply must not turn the user's message into a "duplicate").
+FIRST_SEEN = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0
+"""

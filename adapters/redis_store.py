@@ -1,0 +1,219 @@
+"""The production store: every port on one Redis, shared safely by any number of bot replicas.
+
+Writes two replicas can race (eTags, case versions, case numbers, claims) are single Lua scripts
+(see redis_common.py) rather than WATCH/MULTI: one round trip, no retry loop, and nothing is ever
+half-applied. Connection failures and timeouts surface as `StoreUnavailable` so the bot can
+answer "try again" instead of crashing a turn.
+
+TTLs: only de-duplication keys expire (the caller's TTL). Documents carry dialog state that must
+survive a long pause in an intake (the dialog layer expires abandoned intakes itself); cases,
+audit, references and reminders are records and stay until deleted by a retention job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+
+from adapters import redis_common as lua
+from adapters.redis_cases import RedisCases
+from adapters.redis_common import json_text, unavailable_on_redis_errors
+from adapters.store_keys import KeyBuilder, from_micros, to_micros, ttl_millis
+from domain.ports import (
+    AuditEntry,
+    AuditLog,
+    CaseRepository,
+    ConversationReferences,
+    DocumentStore,
+    DueIndex,
+    DueItem,
+    SeenActivities,
+    VersionConflict,
+)
+
+
+class RedisDocuments:
+    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._r = client
+        self._keys = keys
+        self._write = client.register_script(lua.WRITE_DOCUMENTS)
+
+    @unavailable_on_redis_errors
+    async def read(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        keys = list(keys)
+        if not keys:
+            return {}
+        async with self._r.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hmget(self._keys.document(key), ["e", "d"])
+            rows = await pipe.execute()
+        found: dict[str, dict[str, Any]] = {}
+        for key, (e_tag, body) in zip(keys, rows, strict=True):
+            if body is not None:
+                found[key] = {**json.loads(body), "e_tag": e_tag}
+        return found
+
+    @unavailable_on_redis_errors
+    async def write(self, changes: Mapping[str, dict[str, Any]]) -> None:
+        if not changes:
+            return
+        args: list[str] = [uuid4().hex]
+        for doc in changes.values():
+            e_tag = doc.get("e_tag")
+            args.append("*" if e_tag is None or e_tag == "*" else str(e_tag))
+            args.append(json_text({k: v for k, v in doc.items() if k != "e_tag"}))
+        keys = [self._keys.document(key) for key in changes]
+        conflict = int(await self._write(keys=keys, args=args))
+        if conflict:
+            stale = list(changes)[conflict - 1]
+            raise VersionConflict(f"document {stale!r} was changed by someone else (stale e_tag)")
+
+    @unavailable_on_redis_errors
+    async def delete(self, keys: Sequence[str]) -> None:
+        if keys:
+            await self._r.delete(*(self._keys.document(key) for key in keys))
+
+
+class RedisAudit:
+    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._r = client
+        self._keys = keys
+
+    @unavailable_on_redis_errors
+    async def append(self, entry: AuditEntry) -> None:
+        await self._r.rpush(self._keys.audit(entry.case_id), entry.model_dump_json())
+
+    @unavailable_on_redis_errors
+    async def entries(self, case_id: str) -> list[AuditEntry]:
+        rows = await self._r.lrange(self._keys.audit(case_id), 0, -1)
+        return [AuditEntry.model_validate_json(row) for row in rows]
+
+
+class RedisReferences:
+    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._r = client
+        self._keys = keys
+
+    @unavailable_on_redis_errors
+    async def save(self, key: str, reference: dict[str, Any]) -> None:
+        await self._r.set(self._keys.reference(key), json_text(reference))
+
+    @unavailable_on_redis_errors
+    async def get(self, key: str) -> dict[str, Any] | None:
+        body = await self._r.get(self._keys.reference(key))
+        return None if body is None else dict(json.loads(body))
+
+
+class RedisDueIndex:
+    """Sorted set of visibility times + item and claim hashes. A claim pushes the item's score
+    to now + lease, so an unfinished item comes back by itself when the lease runs out."""
+
+    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._r = client
+        self._keys = keys
+        self._claim = client.register_script(lua.CLAIM_DUE)
+        self._complete = client.register_script(lua.COMPLETE_DUE)
+
+    def _triple(self) -> list[str]:
+        return [self._keys.due_schedule(), self._keys.due_items(), self._keys.due_claims()]
+
+    @unavailable_on_redis_errors
+    async def schedule(self, item_id: str, due_at: datetime, payload: dict[str, Any]) -> None:
+        item = json_text({"due_at": to_micros(due_at), "payload": payload})
+        schedule, items, claims = self._triple()
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.zadd(schedule, {item_id: to_micros(due_at)})
+            pipe.hset(items, item_id, item)
+            pipe.hdel(claims, item_id)  # a moved item is a new job: old claims complete nothing
+            await pipe.execute()
+
+    @unavailable_on_redis_errors
+    async def cancel(self, item_id: str) -> None:
+        schedule, items, claims = self._triple()
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.zrem(schedule, item_id)
+            pipe.hdel(items, item_id)
+            pipe.hdel(claims, item_id)
+            await pipe.execute()
+
+    @unavailable_on_redis_errors
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueItem]:
+        if limit <= 0:
+            return []
+        token = uuid4().hex
+        args: list[str | int] = [to_micros(now), limit, to_micros(now + lease), token]
+        flat = await self._claim(keys=self._triple(), args=args)
+        claimed = []
+        for item_id, body in zip(flat[::2], flat[1::2], strict=True):
+            item = json.loads(body)
+            claimed.append(DueItem(item_id, from_micros(item["due_at"]), item["payload"], token))
+        return claimed
+
+    @unavailable_on_redis_errors
+    async def complete(self, item: DueItem) -> bool:
+        done = await self._complete(keys=self._triple(), args=[item.item_id, item.claim_token])
+        return bool(done)
+
+
+class RedisSeen:
+    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._keys = keys
+        self._first_seen = client.register_script(lua.FIRST_SEEN)
+
+    @unavailable_on_redis_errors
+    async def first_seen(self, activity_id: str, ttl: timedelta) -> bool:
+        args: list[str | int] = [uuid4().hex, ttl_millis(ttl)]
+        return bool(await self._first_seen(keys=[self._keys.seen(activity_id)], args=args))
+
+
+class RedisStores:
+    """All ports on one Redis client. The stores own the client: `close()` closes it (and the
+    pool `from_url` made). The client must decode responses to str."""
+
+    backend: str = "redis"
+
+    def __init__(self, client: Redis, keys: KeyBuilder | None = None) -> None:
+        if not client.connection_pool.connection_kwargs.get("decode_responses"):
+            raise ValueError("RedisStores needs a client created with decode_responses=True")
+        keys = keys or KeyBuilder()
+        self._client = client
+        self.keys = keys
+        self.documents: DocumentStore = RedisDocuments(client, keys)
+        self.cases: CaseRepository = RedisCases(client, keys)
+        self.audit: AuditLog = RedisAudit(client, keys)
+        self.references: ConversationReferences = RedisReferences(client, keys)
+        self.due: DueIndex = RedisDueIndex(client, keys)
+        self.seen: SeenActivities = RedisSeen(client, keys)
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, max_connections: int = 50, keys: KeyBuilder | None = None, **options: Any
+    ) -> RedisStores:
+        """A blocking pool queues callers instead of failing past `max_connections` (redis-py's
+        plain pool raises MaxConnectionsError). Timeouts stay well inside Teams' 5 s budget for a
+        card action; a couple of quick retries ride over a stale pooled connection."""
+        settings: dict[str, Any] = {
+            "max_connections": max_connections,
+            "timeout": 2.0,  # waiting for a free pooled connection
+            "socket_connect_timeout": 2.0,
+            "socket_timeout": 2.0,
+            "health_check_interval": 30,
+            "retry": Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
+            "decode_responses": True,
+        }
+        pool = BlockingConnectionPool.from_url(url, **(settings | options))
+        return cls(Redis.from_pool(pool), keys)
+
+    @unavailable_on_redis_errors
+    async def ping(self) -> None:
+        await self._client.ping()
+
+    async def close(self) -> None:
+        await self._client.aclose()

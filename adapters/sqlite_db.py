@@ -1,0 +1,143 @@
+"""One SQLite connection on one worker thread: the embedded store's engine room.
+
+sqlite3 blocks, so every call runs on a dedicated single-thread executor and the event loop never
+waits on the disk. One thread also means one connection and no locking inside the process; across
+processes WAL mode lets readers run beside a writer, and every write transaction starts with
+BEGIN IMMEDIATE, so two processes on one file take turns instead of deadlocking or double-claiming.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from domain.ports import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+SCHEMA_VERSION = 1
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, etag TEXT NOT NULL, body TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS cases (
+        id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
+        is_open INTEGER NOT NULL, organisation TEXT NOT NULL, submitter_id TEXT NOT NULL,
+        assignee_id TEXT, created_at INTEGER NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS cases_by_status ON cases (status, created_at)",
+    "CREATE INDEX IF NOT EXISTS cases_by_open ON cases (is_open, created_at)",
+    "CREATE INDEX IF NOT EXISTS cases_by_organisation ON cases (organisation, created_at)",
+    "CREATE INDEX IF NOT EXISTS cases_by_submitter ON cases (submitter_id, created_at)",
+    "CREATE INDEX IF NOT EXISTS cases_by_assignee ON cases (assignee_id, created_at)",
+    "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, body TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, seq)",
+    "CREATE TABLE IF NOT EXISTS conversation_refs (key TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS due (
+        item_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL, visible_at INTEGER NOT NULL,
+        payload TEXT NOT NULL, claim_token TEXT)""",
+    "CREATE INDEX IF NOT EXISTS due_by_visibility ON due (visible_at, item_id)",
+    "CREATE TABLE IF NOT EXISTS seen (activity_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS seen_by_expiry ON seen (expires_at)",
+)
+
+
+class SqliteDatabase:
+    """Runs functions against the connection on its own thread; maps OperationalError (locked
+    past busy_timeout, disk I/O, disk full, unreadable file) to StoreUnavailable."""
+
+    def __init__(self, path: Path, busy_timeout: float) -> None:
+        self.path = path
+        self._busy_timeout = busy_timeout
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
+        self._conn: sqlite3.Connection | None = None
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path, busy_timeout: float = 5.0) -> SqliteDatabase:
+        db = cls(path, busy_timeout)
+        try:
+            await db._run(db._connect)
+        except BaseException:
+            db._executor.shutdown(wait=True)
+            raise
+        return db
+
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit the bot has acknowledged survives a power cut, not just a crash.
+            conn.execute("PRAGMA synchronous = FULL")
+            self._conn = conn
+            self._transaction(_create_schema)
+        except BaseException:
+            self._conn = None
+            conn.close()
+            raise
+        log.info("sqlite store open at %s", self.path)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreUnavailable("sqlite store is closed")
+        return self._conn
+
+    def _transaction(self, fn: Callable[[sqlite3.Connection], R]) -> R:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")  # take the write lock now: no upgrade deadlocks later
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # I/O errors may already have rolled it back
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    async def _run(self, fn: Callable[[], R]) -> R:
+        if self._closed:
+            raise StoreUnavailable("sqlite store is closed")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, fn)
+        except sqlite3.OperationalError as exc:
+            log.warning("sqlite store unavailable: %s", exc)
+            raise StoreUnavailable(f"sqlite unavailable: {exc}") from exc
+
+    async def read(self, fn: Callable[[sqlite3.Connection], R]) -> R:
+        """Run `fn` outside a transaction: each statement sees one consistent snapshot."""
+        return await self._run(lambda: fn(self._connection()))
+
+    async def write(self, fn: Callable[[sqlite3.Connection], R]) -> R:
+        """Run `fn` in one BEGIN IMMEDIATE transaction; any exception rolls it all back."""
+        return await self._run(lambda: self._transaction(fn))
+
+    async def close(self) -> None:
+        def close_connection() -> None:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+        if self._closed:
+            return
+        try:
+            await self._run(close_connection)
+        finally:
+            self._closed = True
+            self._executor.shutdown(wait=True)
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"{version=} of the store file is newer than this bot ({SCHEMA_VERSION})")
+    for statement in _SCHEMA:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

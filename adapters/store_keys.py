@@ -1,0 +1,147 @@
+"""How stored things are named and numbered, in one place for both backends.
+
+Redis keys come only from `KeyBuilder`, so the key layout can be read (and changed) here
+instead of being scattered through Lua scripts and commands. The case-number format and the
+UTC-microsecond time encoding live here too because both stores must agree on them exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from domain.case import Case
+from domain.clock import STOCKHOLM
+from domain.ports import CaseFilter
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ALL_CASES = CaseFilter()  # the ports' default filter, shared so no default argument is a call
+
+
+@dataclass(frozen=True)
+class KeyBuilder:
+    """Every Redis key of one installation. A distinct `prefix` isolates installations (and tests)
+    that share a Redis; use a hash-tagged prefix such as "{sid}" on Redis Cluster so the Lua
+    scripts' keys share one slot."""
+
+    prefix: str = "sid"
+
+    def _key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    # --- botbuilder documents (dialog, conversation and user state) ----------------------------
+    def document(self, key: str) -> str:
+        """Hash {e: eTag, d: JSON document}."""
+        return self._key("doc", key)
+
+    # --- cases ------------------------------------------------------------------------------------
+    def case_prefix(self) -> str:
+        """`case(id)` is this plus the id; the list script needs the prefix alone."""
+        return self._key("case", "")
+
+    def case(self, case_id: str) -> str:
+        """Hash {v: version, j: case JSON, idx: JSON list of the index sets holding the id}."""
+        return self.case_prefix() + case_id
+
+    def case_numbers(self) -> str:
+        """Hash case number → case id."""
+        return self._key("case-numbers")
+
+    def case_counter(self, year: int) -> str:
+        """Integer: the last case number given out in `year`."""
+        return self._key("case-seq", str(year))
+
+    def cases_all(self) -> str:
+        return self._key("cases", "all")
+
+    def cases_open(self) -> str:
+        return self._key("cases", "open")
+
+    def cases_by_status(self, status: str) -> str:
+        return self._key("cases", "status", status)
+
+    def cases_by_organisation(self, name: str) -> str:
+        return self._key("cases", "org", name)
+
+    def cases_by_submitter(self, person_id: str) -> str:
+        return self._key("cases", "submitter", person_id)
+
+    def cases_by_assignee(self, person_id: str) -> str:
+        return self._key("cases", "assignee", person_id)
+
+    def case_indexes(self, case: Case) -> list[str]:
+        """The index sets `case` belongs to in its current state."""
+        keys = [
+            self.cases_all(),
+            self.cases_by_status(case.status.value),
+            self.cases_by_organisation(case.organisation.name),
+            self.cases_by_submitter(case.submitter.id),
+        ]
+        if case.is_open:
+            keys.append(self.cases_open())
+        if case.assignee is not None:
+            keys.append(self.cases_by_assignee(case.assignee.id))
+        return keys
+
+    # --- audit, conversation references -----------------------------------------------------------
+    def audit(self, case_id: str) -> str:
+        """List of AuditEntry JSON, oldest first."""
+        return self._key("audit", case_id)
+
+    def reference(self, key: str) -> str:
+        """String: a serialised ConversationReference."""
+        return self._key("ref", key)
+
+    # --- due index (reminders) -------------------------------------------------------------------
+    def due_schedule(self) -> str:
+        """Sorted set item id → when it is next visible to claimers (UTC µs)."""
+        return self._key("due", "schedule")
+
+    def due_items(self) -> str:
+        """Hash item id → {"due_at", "payload"} JSON."""
+        return self._key("due", "items")
+
+    def due_claims(self) -> str:
+        """Hash item id → token of its latest claim."""
+        return self._key("due", "claims")
+
+    # --- de-duplication ----------------------------------------------------------------------------
+    def seen(self, activity_id: str) -> str:
+        """String: a token of the first offer, with the caller's TTL."""
+        return self._key("seen", activity_id)
+
+    def pattern(self) -> str:
+        """Glob for every key of this prefix (test clean-up, migrations)."""
+        return self._key("*")
+
+
+def case_year(case: Case) -> int:
+    """Case numbers follow the calendar year in Sweden, not in UTC."""
+    if case.created_at.tzinfo is None:
+        raise ValueError("Case.created_at must be timezone-aware")
+    return case.created_at.astimezone(STOCKHOLM).year
+
+
+def case_number_prefix(year: int) -> str:
+    return f"SID-{year}-"
+
+
+def case_number(year: int, n: int) -> str:
+    """SID-2026-0001; a year's 10,000th case simply gets five digits."""
+    return f"{case_number_prefix(year)}{n:04d}"
+
+
+def to_micros(at: datetime) -> int:
+    """UTC microseconds since the epoch: exact in SQLite integers and in Redis scores (< 2**53)."""
+    if at.tzinfo is None:
+        raise ValueError("naive datetime: storage needs timezone-aware times")
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+def from_micros(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def ttl_millis(ttl: timedelta) -> int:
+    """A TTL in whole milliseconds, at least 1 (zero or negative would mean "never seen")."""
+    return max(1, ttl // timedelta(milliseconds=1))

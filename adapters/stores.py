@@ -1,0 +1,32 @@
+"""Choose the store backend from settings: Redis when REDIS_URL is set, else the SQLite file."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from adapters.redis_store import RedisStores
+from adapters.sqlite_store import SqliteStores
+from config import Settings
+from domain.ports import Stores
+
+log = logging.getLogger(__name__)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its credentials, for the log."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+async def open_stores(settings: Settings) -> Stores:
+    """Open the configured backend. Redis is not pinged here: a Redis that is down at start shows
+    in /readyz and in StoreUnavailable answers, and the bot recovers once it is back."""
+    if settings.redis_url:
+        log.info("storage: redis at %s", _safe_url(settings.redis_url))
+        return RedisStores.from_url(settings.redis_url)
+    stores = await SqliteStores.open(settings.data_dir)
+    log.info("storage: sqlite file %s", stores.path)
+    return stores
