@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     port: int = Field(3978, ge=1, le=65535, description="Port to bind.")
     data_dir: Path = Field(Path("data"), description="Folder of the embedded store.")
     redis_url: str = Field("", description="redis:// URL. Empty = embedded SQLite store.")
+    redis_key_prefix: str = Field(
+        "sid", pattern=r"^[A-Za-z0-9_{}.-]+$", description="Prefix of every Redis key (shared Redis)."
+    )
     log_format: Literal["text", "json"] = Field("text", description="Log line format.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from adapters.redis_store import RedisStores
 from adapters.sqlite_store import SqliteStores
+from adapters.store_keys import KeyBuilder
 from config import Settings
 from domain.ports import Stores
 
@@ -26,7 +27,7 @@ async def open_stores(settings: Settings) -> Stores:
     in /readyz and in StoreUnavailable answers, and the bot recovers once it is back."""
     if settings.redis_url:
         log.info("storage: redis at %s", _safe_url(settings.redis_url))
-        return RedisStores.from_url(settings.redis_url)
+        return RedisStores.from_url(settings.redis_url, keys=KeyBuilder(prefix=settings.redis_key_prefix))
     stores = await SqliteStores.open(settings.data_dir)
     log.info("storage: sqlite file %s", stores.path)
     return stores

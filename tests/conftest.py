@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot import SERVICES, create_app
 from config import Settings, load_settings
 from tests.support.activities import Chat, User
 from tests.support.fake_connector import FakeConnector
+from tests.support.redis_server import RedisServer
 
 
 @dataclass
@@ -47,6 +49,20 @@ class RunningBot:
 
     def chat(self, user: User, locale: str = "sv-SE") -> Chat:
         return Chat(self.http, self.endpoint, user, self.connector.url, locale)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis for every suite that needs one: REDIS_URL when given, else a private server."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture

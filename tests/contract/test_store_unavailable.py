@@ -17,8 +17,8 @@ from adapters.redis_store import RedisStores
 from adapters.sqlite_store import SqliteStores
 from adapters.store_keys import KeyBuilder
 from domain.ports import AuditEntry, CaseFilter, DueItem, Stores, StoreUnavailable
-from tests.contract.conftest import RedisServer, free_port
 from tests.contract.test_store_contract import ANNA, new_case
+from tests.support.redis_server import RedisServer, free_port
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
