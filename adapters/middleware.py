@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes
 
 from domain.identity_guard import scan_value
 from domain.ports import SeenActivities
@@ -21,6 +21,12 @@ from messages import text
 log = logging.getLogger(__name__)
 
 Next = Callable[[], Awaitable[None]]
+PROACTIVE_EVENTS = frozenset(
+    {ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation}
+)
+# Keys whose values are Teams-generated identifiers, not text a person typed. A GUID or thread id
+# can hold a ten-digit run that passes the checks; scanning them could lock a whole channel out.
+IDENTIFIER_KEYS = frozenset({"id", "aadObjectId", "aadGroupId", "tenantId"})
 
 
 def _channel_tenant(activity: Activity) -> str:
@@ -42,6 +48,11 @@ async def answer(context: TurnContext, message: str) -> None:
         await context.send_activity(message)
 
 
+def _is_proactive(activity: Activity) -> bool:
+    """Turns the bot starts itself (continue/create conversation) come from no tenant."""
+    return activity.type == ActivityTypes.event and activity.name in PROACTIVE_EVENTS
+
+
 class TenantMiddleware(Middleware):
     """JWT validation never checks the tenant (see PLATFORM-NOTES); we do, with credentials on."""
 
@@ -50,7 +61,7 @@ class TenantMiddleware(Middleware):
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
         tenant = _channel_tenant(context.activity)
-        if tenant in self._allowed:
+        if tenant in self._allowed or _is_proactive(context.activity):
             await logic()
             return
         log.warning("refused activity from tenant %r (type %s)", tenant, context.activity.type)
@@ -64,7 +75,15 @@ def inbound_fields(activity: Activity) -> list[Any]:
     fields.extend(a.content for a in activity.attachments or [])
     fields.extend(e.serialize() if hasattr(e, "serialize") else e for e in activity.entities or [])
     fields.append(activity.channel_data)
-    return fields
+    return [_without_identifiers(field) for field in fields]
+
+
+def _without_identifiers(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_identifiers(v) for k, v in value.items() if k not in IDENTIFIER_KEYS}
+    if isinstance(value, list):
+        return [_without_identifiers(item) for item in value]
+    return value
 
 
 class IdentityGuardMiddleware(Middleware):

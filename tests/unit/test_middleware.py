@@ -1,0 +1,64 @@
+"""Middleware at the SDK edge, with botbuilder's own TestAdapter."""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, ActivityTypes, ConversationAccount
+
+from adapters.middleware import IdentityGuardMiddleware, TenantMiddleware
+from tests.support.numbers import personnummer
+
+NUMBER = personnummer("121212", "121")
+
+
+async def run_turn(middleware, activity: Activity) -> tuple[bool, list[Activity]]:
+    reached: list[bool] = []
+
+    async def logic(context: TurnContext) -> None:
+        reached.append(True)
+
+    adapter = TestAdapter(logic)
+    adapter.template.conversation = activity.conversation  # TestAdapter overwrites the activity's
+    adapter.use(middleware)
+    await adapter.process_activity(activity, logic)
+    return bool(reached), list(adapter.activity_buffer)
+
+
+def message(tenant: str = "tenant-vnl", **fields) -> Activity:
+    return Activity(
+        type=ActivityTypes.message,
+        text=fields.pop("text", "hej"),
+        locale="sv-SE",
+        conversation=ConversationAccount(id="a:1", conversation_type="personal", tenant_id=tenant),
+        **fields,
+    )
+
+
+async def test_tenant_allowed_passes():
+    reached, replies = await run_turn(TenantMiddleware(["tenant-vnl"]), message())
+    assert reached and replies == []
+
+
+async def test_other_tenant_is_refused_in_swedish():
+    reached, replies = await run_turn(TenantMiddleware(["tenant-vnl"]), message(tenant="evil"))
+    assert not reached
+    assert "Region Västernorrlands" in replies[0].text
+
+
+async def test_proactive_turns_are_not_tenant_checked():
+    event = Activity(
+        type=ActivityTypes.event, name="ContinueConversation", conversation=ConversationAccount(id="x")
+    )
+    reached, _ = await run_turn(TenantMiddleware(["tenant-vnl"]), event)
+    assert reached
+
+
+async def test_guard_ignores_teams_identifiers_but_not_names():
+    digits = NUMBER.replace("-", "")
+    ids = {"team": {"id": f"19:ab{digits}cd@thread.tacv2"}, "tenant": {"id": "t"}}
+    reached, _ = await run_turn(IdentityGuardMiddleware(), message(channel_data=ids))
+    assert reached
+    named = {"team": {"id": "19:x", "name": f"Team {NUMBER}"}}
+    reached, replies = await run_turn(IdentityGuardMiddleware(), message(channel_data=named))
+    assert not reached and "personnummer" in replies[0].text
