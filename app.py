@@ -9,7 +9,12 @@ from botbuilder.core import ConversationState, TurnContext, UserState
 
 from adapters.bot_adapter import FixedCloudAdapter, create_adapter
 from adapters.bot_storage import BotStorage
-from adapters.middleware import DeduplicationMiddleware, IdentityGuardMiddleware, TenantMiddleware
+from adapters.middleware import (
+    DeduplicationMiddleware,
+    IdentityGuardMiddleware,
+    LanguageMiddleware,
+    TenantMiddleware,
+)
 from adapters.outbox_worker import OutboxWorker
 from adapters.proactive import ProactiveSender
 from adapters.stores import open_stores
@@ -17,9 +22,15 @@ from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, utc_now
 from domain.ports import Stores
+from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService, Outbox
 from handlers.card_actions import CardActions
-from handlers.channel_commands import ChannelCommands
+from handlers.case_actions import CaseActions
+from handlers.central_team import CentralTeam
+from handlers.channel_commands import ChannelCommands, register_channel_commands
+from handlers.reminder_command import OverdueCommand
+from handlers.reminder_delivery import ReminderDelivery
+from handlers.routing import Routing
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +86,8 @@ async def build_app_services(
 ) -> App:
     stores = stores or await open_stores(settings)
     adapter = create_adapter(settings)
+    if settings.language != "auto":
+        adapter.use(LanguageMiddleware(settings.language))
     if not settings.local_mode:
         adapter.use(TenantMiddleware(settings.allowed_tenant_ids))
     adapter.use(IdentityGuardMiddleware())
@@ -82,7 +95,31 @@ async def build_app_services(
 
     worker = OutboxWorker(stores.due, clock, poll_seconds=settings.outbox_poll_seconds)
     sender = ProactiveSender(adapter, stores.references, stores.documents, settings.app_id)
-    case_service = CaseService(stores.cases, stores.audit, Outbox(stores.due, clock, worker.wake), clock)
+    outbox = Outbox(stores.due, clock, worker.wake)
+    forwarding = frozenset(settings.municipal_channels if settings.municipal_channels_enabled else ())
+    planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
+    case_service = CaseService(
+        stores.cases,
+        stores.audit,
+        outbox,
+        clock,
+        forwarding_municipalities=forwarding,
+        after_change=planner.after_change,
+    )
+    team = CentralTeam(settings, stores.documents)
+    card_actions = CardActions()
+    CaseActions(case_service, team, settings, clock).register(card_actions)
+    channel_commands = ChannelCommands()
+    register_channel_commands(channel_commands, team, stores.references, clock)
+    Routing(stores.cases, stores.documents, stores.references, team, sender, settings, clock).register(worker)
+    reminders = ReminderDelivery(
+        stores.cases, planner, sender, stores.documents, team, settings.admin_lead_ids, clock
+    )
+    worker.register("reminder", reminders)
+    overdue = OverdueCommand(stores.cases, team, planner.calendar, planner.policy, clock)
+    channel_commands.register(OverdueCommand.NAMES, overdue)
+    if not team.has_admins:
+        log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
     bot_storage = BotStorage(stores.documents)
     conversation_state = ConversationState(bot_storage)
     user_state = UserState(bot_storage)
@@ -94,8 +131,8 @@ async def build_app_services(
         conversation_state=conversation_state,
         user_state=user_state,
         personal_chat=PersonalChat(conversation_state, user_state, case_service, settings, clock),
-        channel_commands=ChannelCommands(),
-        card_actions=CardActions(),
+        channel_commands=channel_commands,
+        card_actions=card_actions,
         cases=case_service,
         worker=worker,
         sender=sender,

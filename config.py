@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.business_time import BusinessCalendar
+from domain.reminder_schedule import format_span, parse_span
+from domain.reminders import Cadence, ReminderPolicy
 
 DEFAULT_MUNICIPALITIES = (
     "Sundsvall",
@@ -26,6 +38,10 @@ DEFAULT_MUNICIPALITIES = (
 
 CsvList = Annotated[list[str], NoDecode]
 MunicipalChannels = Annotated[dict[str, str], NoDecode]
+# Reminder defaults come from the policy itself, so the README table and the code cannot drift.
+_CALENDAR = BusinessCalendar()
+_POLICY = ReminderPolicy()
+_SPAN_HELP = "business time (office hours, working days): `4h`, `1d`, `1.5d`, `1d4h`"
 
 
 def _split_csv(value: object) -> object:
@@ -75,6 +91,10 @@ class Settings(BaseSettings):
     redis_key_prefix: str = Field(
         "sid", pattern=r"^[A-Za-z0-9_{}.-]+$", description="Prefix of every Redis key (shared Redis)."
     )
+    language: Literal["auto", "sv", "en"] = Field(
+        "auto",
+        description="auto = Swedish unless the Teams locale is English; sv/en = always that language.",
+    )
     log_format: Literal["text", "json"] = Field("text", description="Log line format.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
 
@@ -103,6 +123,44 @@ class Settings(BaseSettings):
     # --- Background work ------------------------------------------------------------------------
     outbox_poll_seconds: float = Field(
         1.0, ge=0, description="How often the outbox/reminder worker polls the store; 0 = worker off."
+    )
+
+    # --- Reminders (business time: Europe/Stockholm office hours, Swedish days off) ----------------
+    office_hours_start: time = Field(_CALENDAR.opens, description="Office opens (local time, `08:00`).")
+    office_hours_end: time = Field(_CALENDAR.closes, description="Office closes (local time, `17:00`).")
+    reminder_unassigned_first: str = Field(
+        format_span(_POLICY.unassigned.first),
+        description=f"Nobody took the case: first reminder in the central channel after this; {_SPAN_HELP}.",
+    )
+    reminder_unassigned_every: str = Field(
+        format_span(_POLICY.unassigned.every), description="Then again after each further span this long."
+    )
+    reminder_step_idle_first: str = Field(
+        format_span(_POLICY.step_idle.first),
+        description="The assignee's next step waits: first reminder (1:1 chat and case thread) after this.",
+    )
+    reminder_step_idle_every: str = Field(
+        format_span(_POLICY.step_idle.every), description="Then again after each further span this long."
+    )
+    reminder_vendor_wait_first: str = Field(
+        format_span(_POLICY.vendor_wait.first),
+        description="Sent to the vendor, not confirmed: first reminder to chase ServiceNow after this.",
+    )
+    reminder_vendor_wait_every: str = Field(
+        format_span(_POLICY.vendor_wait.every), description="Then again after each further span this long."
+    )
+    reminder_awaiting_forward_first: str = Field(
+        format_span(_POLICY.awaiting_forward.first),
+        description="Not yet forwarded from a municipality's channel: first reminder there after this.",
+    )
+    reminder_awaiting_forward_every: str = Field(
+        format_span(_POLICY.awaiting_forward.every),
+        description="Then again after each further span this long.",
+    )
+    reminder_escalate_from: int = Field(
+        _POLICY.escalate_from,
+        ge=1,
+        description="From this reminder of an idle period on, the admin leads are @mentioned too.",
     )
 
     # --- Central team and routing --------------------------------------------------------------
@@ -159,6 +217,46 @@ class Settings(BaseSettings):
         if any(len(pair) != 2 for pair in pairs):
             raise ValueError('expected "Municipality=19:…@thread.tacv2,…"')
         return {name.strip(): channel.strip() for name, channel in pairs}
+
+    @field_validator(
+        "reminder_unassigned_first",
+        "reminder_unassigned_every",
+        "reminder_step_idle_first",
+        "reminder_step_idle_every",
+        "reminder_vendor_wait_first",
+        "reminder_vendor_wait_every",
+        "reminder_awaiting_forward_first",
+        "reminder_awaiting_forward_every",
+    )
+    @classmethod
+    def _business_span(cls, value: str, info: ValidationInfo) -> str:
+        span = parse_span(value)  # raises ValueError with the accepted forms
+        if str(info.field_name).endswith("_every") and span.days + span.hours <= 0:
+            raise ValueError("a reminder must repeat after some business time, e.g. 1d")
+        return value
+
+    @model_validator(mode="after")
+    def _reminders_consistent(self) -> Settings:
+        self.business_calendar()  # office must open before it closes
+        self.reminder_policy()
+        return self
+
+    def business_calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(opens=self.office_hours_start, closes=self.office_hours_end)
+
+    def reminder_policy(self) -> ReminderPolicy:
+        def cadence(first: str, every: str) -> Cadence:
+            return Cadence(parse_span(first), parse_span(every))
+
+        return ReminderPolicy(
+            unassigned=cadence(self.reminder_unassigned_first, self.reminder_unassigned_every),
+            step_idle=cadence(self.reminder_step_idle_first, self.reminder_step_idle_every),
+            vendor_wait=cadence(self.reminder_vendor_wait_first, self.reminder_vendor_wait_every),
+            awaiting_forward=cadence(
+                self.reminder_awaiting_forward_first, self.reminder_awaiting_forward_every
+            ),
+            escalate_from=self.reminder_escalate_from,
+        )
 
     @field_validator("patient_id_pattern", "episode_id_pattern", "servicenow_pattern")
     @classmethod

@@ -53,6 +53,17 @@ def _is_proactive(activity: Activity) -> bool:
     return activity.type == ActivityTypes.event and activity.name in PROACTIVE_EVENTS
 
 
+class LanguageMiddleware(Middleware):
+    """Pins the reply language when configured (the Agents Playground always says en-US)."""
+
+    def __init__(self, language: str) -> None:
+        self._locale = {"sv": "sv-SE", "en": "en-US"}[language]
+
+    async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        context.activity.locale = self._locale
+        await logic()
+
+
 class TenantMiddleware(Middleware):
     """JWT validation never checks the tenant (see PLATFORM-NOTES); we do, with credentials on."""
 

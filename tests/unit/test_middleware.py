@@ -62,3 +62,19 @@ async def test_guard_ignores_teams_identifiers_but_not_names():
     named = {"team": {"id": "19:x", "name": f"Team {NUMBER}"}}
     reached, replies = await run_turn(IdentityGuardMiddleware(), message(channel_data=named))
     assert not reached and "personnummer" in replies[0].text
+
+
+async def test_language_can_be_pinned_to_swedish():
+    from adapters.middleware import LanguageMiddleware
+
+    english = message()
+    english.locale = "en-US"
+    seen: list[str] = []
+
+    async def logic(context: TurnContext) -> None:
+        seen.append(context.activity.locale)
+
+    adapter = TestAdapter(logic)
+    adapter.use(LanguageMiddleware("sv"))
+    await adapter.process_activity(english, logic)
+    assert seen == ["sv-SE"]
