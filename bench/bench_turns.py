@@ -71,7 +71,7 @@ async def main(turns: int, concurrency: int, rounds: int = 5) -> None:
             offset = 1_000
             for _ in range(rounds):
                 for name, init in (("stock", STOCK_INIT), ("fixed", fixed_init)):
-                    msrest_requests.ClientRetryPolicy.__init__ = init  # type: ignore[method-assign]
+                    msrest_requests.ClientRetryPolicy.__init__ = init
                     results[name].append(await round_trip(http, url, turns, concurrency, offset))
                     offset += turns
         await server.close()
