@@ -8,11 +8,11 @@ replica dies between the state change and the message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from domain.case import Action, Case, CaseError, Event, Person
+from domain.case import Action, Case, CaseError, Event, OrgKind, Person, Status
 from domain.clock import Clock
 from domain.intake import IntakeDraft
 from domain.ports import AuditEntry, AuditLog, CaseFilter, CaseRepository, DueIndex
@@ -31,12 +31,29 @@ class Outbox:
         self._wake()
 
 
+async def _nothing(case: Case) -> None:
+    return None
+
+
 class CaseService:
-    def __init__(self, cases: CaseRepository, audit: AuditLog, outbox: Outbox, clock: Clock) -> None:
+    def __init__(
+        self,
+        cases: CaseRepository,
+        audit: AuditLog,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        forwarding_municipalities: frozenset[str] = frozenset(),
+        after_change: Callable[[Case], Awaitable[None]] | None = None,
+    ) -> None:
         self.cases = cases
         self._audit = audit
         self._outbox = outbox
         self._clock = clock
+        # Municipalities whose cases go to their own administration's channel first (3.2 / 4.2).
+        self._forwarding = forwarding_municipalities
+        # Runs after every filing and action with the stored case: ReminderPlanner.after_change.
+        self._after_change = after_change or _nothing
 
     async def file(self, draft: IntakeDraft, submitter: Person, conversation_id: str) -> tuple[Case, bool]:
         """Create the case from a complete draft; (case, False) when it was filed before."""
@@ -44,13 +61,17 @@ class CaseService:
         if existing is not None:
             return existing, False
         now = self._clock()
-        case = await self.cases.create(draft.to_case(submitter, now))
+        new = draft.to_case(submitter, now)
+        if new.organisation.kind is OrgKind.MUNICIPALITY and new.organisation.name in self._forwarding:
+            new.status = Status.AWAITING_FORWARD  # the starting state, not a transition: no event
+        case = await self.cases.create(new)
         await self._audit.append(
             AuditEntry(
                 case_id=case.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id
             )
         )
         await self._outbox.put(case.id, "case_filed", case_id=case.id)
+        await self._after_change(case)
         return case, True
 
     async def act(
@@ -80,6 +101,7 @@ class CaseService:
         await self._outbox.put(
             f"{case.id}:{saved.version}", "case_changed", case_id=case.id, version=saved.version
         )
+        await self._after_change(saved)
         return saved, event
 
     async def refuse(self, case_id: str, actor: Person, conversation_id: str, reason: str) -> None:

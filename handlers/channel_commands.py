@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
 
+from domain.case import Person
+from domain.clock import Clock
+from domain.ports import ConversationReferences
+from handlers.case_actions import actor_of, channel_id_of, team_id_of
+from handlers.central_team import CentralTeam, ChannelBinding
 from messages import text
+
+log = logging.getLogger(__name__)
 
 ChannelCommand = Callable[[TurnContext], Awaitable[None]]
 
@@ -31,3 +41,68 @@ class ChannelCommands:
             await command(context)
             return
         await context.send_activity(text("help_channel", context.activity.locale))
+
+
+class ChannelLink:
+    """`@bot koppla kanal`: an admin makes this channel the central one (any channel of the team,
+    not only General). Stores the binding and the channel's conversation reference, and learns
+    the admins among the team's members for the card's reassign list and refresh ids."""
+
+    NAMES = ("koppla kanal", "link channel")
+    MAX_MEMBER_PAGES = 10
+    MEMBERS_TIMEOUT_SECONDS = 5.0
+
+    def __init__(self, team: CentralTeam, references: ConversationReferences, clock: Clock) -> None:
+        self._team = team
+        self._references = references
+        self._clock = clock
+
+    async def __call__(self, context: TurnContext) -> None:
+        locale = context.activity.locale
+        actor = actor_of(context)
+        channel_id = channel_id_of(context)
+        if not self._team.is_admin(actor):
+            log.warning("refused 'koppla kanal' from a non-admin")
+            await context.send_activity(text("link_refused", locale))
+            return
+        team_id = team_id_of(context)
+        if not channel_id or not team_id:
+            await context.send_activity(text("link_not_channel", locale))
+            return
+        reference = TurnContext.get_conversation_reference(context.activity).serialize()
+        # The reference is for the channel, not for the thread this command was typed in.
+        reference["conversation"] = {**reference.get("conversation", {}), "id": channel_id}
+        await self._references.save(f"channel:{channel_id}", reference)
+        await self._team.bind(ChannelBinding(channel_id, team_id), actor, self._clock())
+        await self._team.learn([actor, *await self._members(context)])
+        await context.send_activity(text("link_done", locale))
+
+    async def _members(self, context: TurnContext) -> list[Person]:
+        """The team's members, best effort: the link works without names, they are learned later."""
+        people: list[Person] = []
+        try:
+            async with asyncio.timeout(self.MEMBERS_TIMEOUT_SECONDS):  # the link must not hang on it
+                token: str | None = None
+                for _ in range(self.MAX_MEMBER_PAGES):
+                    page = await TeamsInfo.get_paged_members(context, token, 500)
+                    people += [
+                        Person(id=m.id, name=m.name or "", aad_id=m.aad_object_id or "")
+                        for m in page.members or []
+                    ]
+                    token = page.continuation_token
+                    if not token:
+                        break
+        except Exception as error:  # the connector may not list members (permissions, a local client)
+            log.warning("could not list the team's members: %s", type(error).__name__)
+        return people
+
+
+async def channel_help(context: TurnContext) -> None:
+    await context.send_activity(text("help_channel", context.activity.locale))
+
+
+def register_channel_commands(
+    commands: ChannelCommands, team: CentralTeam, references: ConversationReferences, clock: Clock
+) -> None:
+    commands.register(ChannelLink.NAMES, ChannelLink(team, references, clock))
+    commands.register(("hjälp", "help", "?"), channel_help)

@@ -234,4 +234,38 @@ MESSAGES: dict[str, str] = {
         "If the patient does have protected identity, file a **new report**; otherwise nothing more is needed."
     ),
     "notify_closed": "Case **{number}** is done: the vendor has deleted the patient's data from LifeCare SP.",
+    # --- reminders and delivery problems (proactive: the case number only, never patient ids) ---
+    "reminder_unassigned_channel": "⏰ Case **{number}** has no assignee yet. Who takes it?",
+    "reminder_step_idle_assignee": "⏰ Reminder: case **{number}** is waiting for your next step.",
+    "reminder_step_idle_channel": "⏰ Case **{number}** has stalled – the next step is with {assignee}.",
+    "reminder_vendor_wait_assignee": (
+        "⏰ Reminder: the vendor has not confirmed the deletion for case **{number}**. "
+        "Follow up the ServiceNow ticket."
+    ),
+    "reminder_vendor_wait_channel": (
+        "⏰ Case **{number}** is still waiting for the vendor's confirmation ({assignee} follows up)."
+    ),
+    "reminder_awaiting_forward_channel": (
+        "⏰ Case **{number}** has not been forwarded to the LifeCare SP team yet."
+    ),
+    "reminder_escalation": "🔺 Case **{number}** has been reminded {count} times without progress. {mentions}",
+    "delivery_problem": (
+        "⚠️ **Delivery problem:** the bot cannot reach {target} ({reason}). Reminders there will not "
+        "arrive until this is fixed."
+    ),
+    "delivery_target_user": "{name} in their 1:1 chat",
+    "delivery_target_thread": "the thread of **{number}**",
+    "delivery_target_channel": "the channel",
+    "delivery_reason_status": "error {status}",
+    "delivery_reason_no_reference": "no stored conversation – the bot must be installed and have received a message",
+    # --- @bot reminders -----------------------------------------------------------------------
+    "reminders_central_only": "**reminders** works only in the central team's channel.",
+    "reminders_none": "Nothing is overdue right now. 👍",
+    "reminders_title": "**Overdue cases ({count})**",
+    "reminders_line": "- **{number}** – {what} · {assignee} · {hours} business hours overdue",
+    "reminders_more": "- … and {count} more",
+    "reminder_kind_unassigned": "no assignee",
+    "reminder_kind_step_idle": "next step waiting",
+    "reminder_kind_vendor_wait": "waiting for the vendor",
+    "reminder_kind_awaiting_forward": "not forwarded by the municipality",
 }

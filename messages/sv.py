@@ -246,4 +246,40 @@ MESSAGES: dict[str, str] = {
     "notify_closed": (
         "Ärende **{number}** är klart: leverantören har raderat patientens uppgifter ur LifeCare SP."
     ),
+    # --- reminders and delivery problems (proactive: the case number only, never patient ids) ---
+    "reminder_unassigned_channel": "⏰ Ärende **{number}** har ingen handläggare ännu. Vem tar det?",
+    "reminder_step_idle_assignee": "⏰ Påminnelse: ärende **{number}** väntar på nästa steg hos dig.",
+    "reminder_step_idle_channel": "⏰ Ärende **{number}** har stått still – nästa steg väntar hos {assignee}.",
+    "reminder_vendor_wait_assignee": (
+        "⏰ Påminnelse: leverantören har inte bekräftat raderingen i ärende **{number}**. "
+        "Följ upp ServiceNow-ärendet."
+    ),
+    "reminder_vendor_wait_channel": (
+        "⏰ Ärende **{number}** väntar fortfarande på leverantörens bekräftelse ({assignee} följer upp)."
+    ),
+    "reminder_awaiting_forward_channel": (
+        "⏰ Ärende **{number}** har inte skickats vidare till LifeCare SP-förvaltningen ännu."
+    ),
+    "reminder_escalation": (
+        "🔺 Ärende **{number}** har påmints {count} gånger utan att gå vidare. {mentions}"
+    ),
+    "delivery_problem": (
+        "⚠️ **Leveransproblem:** boten når inte {target} ({reason}). Påminnelser dit kommer inte fram "
+        "förrän det är åtgärdat."
+    ),
+    "delivery_target_user": "{name} i 1:1-chatten",
+    "delivery_target_thread": "ärendetråden för **{number}**",
+    "delivery_target_channel": "kanalen",
+    "delivery_reason_status": "fel {status}",
+    "delivery_reason_no_reference": "ingen sparad konversation – boten måste vara tillagd och ha fått ett meddelande",
+    # --- @bot påminnelser ---------------------------------------------------------------------
+    "reminders_central_only": "**påminnelser** fungerar bara i förvaltningens kanal.",
+    "reminders_none": "Inget är försenat just nu. 👍",
+    "reminders_title": "**Försenade ärenden ({count})**",
+    "reminders_line": "- **{number}** – {what} · {assignee} · {hours} arbetstimmar över tiden",
+    "reminders_more": "- … och {count} till",
+    "reminder_kind_unassigned": "ingen handläggare",
+    "reminder_kind_step_idle": "nästa steg väntar",
+    "reminder_kind_vendor_wait": "väntar på leverantören",
+    "reminder_kind_awaiting_forward": "inte vidareskickat från kommunen",
 }

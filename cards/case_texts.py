@@ -1,0 +1,62 @@
+"""Words about a case shared by its card, its thread replies and the submitter's notifications.
+
+Nothing here ever shows a Patient ID or care-episode ID: these texts leave the case card.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from domain.case import Action, Case, Event, OrgKind, Status
+from domain.clock import STOCKHOLM
+from messages import text
+
+REDACTED = "[…]"
+
+
+def organisation_label(case: Case, locale: str | None) -> str:
+    if case.organisation.kind is OrgKind.REGION:
+        return case.organisation.name
+    return text("municipality_org", locale, name=case.organisation.name)
+
+
+def stockholm_time(moment: datetime) -> str:
+    """Local time for people; storage stays UTC."""
+    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def age_text(since: datetime, now: datetime, locale: str | None) -> str:
+    age = max(now - since, timedelta(0))
+    if age < timedelta(hours=1):
+        return text("age_minutes", locale, n=int(age.total_seconds() // 60))
+    if age < timedelta(days=2):
+        return text("age_hours", locale, n=int(age.total_seconds() // 3600))
+    return text("age_days", locale, n=age.days)
+
+
+def next_step_text(case: Case, locale: str | None) -> str:
+    """What happens next (open case) or how it ended (final case)."""
+    if not case.is_open:
+        return text(f"outcome_{case.status.value}", locale)
+    if case.status is Status.RECEIVED:
+        return text(f"next_received_{case.kind.value}", locale)
+    return text(f"next_{case.status.value}", locale)
+
+
+def event_text(event: Event, locale: str | None) -> str:
+    """'tog ärendet', 'skickade ärendet till leverantören (INC0012345)'.
+
+    A rejection's reason is free text an admin typed, so it stays out of histories and replies.
+    """
+    if event.action in (Action.REASSIGN, Action.RECORD_SENT_TO_VENDOR):
+        return text(f"event_{event.action.value}", locale, detail=event.detail)
+    return text(f"event_{event.action.value}", locale)
+
+
+def without_patient_ids(case: Case, free_text: str) -> str:
+    """Free text with the case's own identifiers blanked, for messages that must not carry them."""
+    for identifier in (case.patient_id, case.episode_id):
+        if identifier:
+            free_text = re.sub(re.escape(identifier), REDACTED, free_text, flags=re.IGNORECASE)
+    return free_text

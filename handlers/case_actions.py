@@ -1,0 +1,196 @@
+"""The case card's Action.Execute verbs: steps 3.3 / 4.3, assignment, forwarding, refresh.
+
+Every handler re-reads the case, checks where the click came from and who clicked, checks the
+card's version, and only then acts through CaseService. The answer is always a card (Teams
+replaces the clicked one with it) and comes within the 5 s budget: nothing is sent to other
+conversations here; the thread reply and the notifications go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from cards.case_card import create_case_card, create_forwarded_card, create_refusal_card
+from cards.case_verbs import REFRESH, VERBS, card_version
+from cards.common import card_invoke_response
+from config import Settings
+from domain.case import Action, Case, CaseError, Person, Status
+from domain.clock import Clock
+from domain.ports import VersionConflict
+from domain.services import CaseService
+from handlers.card_actions import CardActions, InvokeBody
+from handlers.case_inputs import InvalidInput, card_version_of, step_inputs
+from handlers.central_team import CentralTeam, channel_of_thread
+from messages import text
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_CASE = "-"  # the audit log's bucket for clicks that name no existing case
+
+
+def actor_of(context: TurnContext) -> Person:
+    user = context.activity.from_property
+    return Person(id=user.id, name=user.name or "", aad_id=user.aad_object_id or "")
+
+
+def _channel_data_field(context: TurnContext, name: str) -> str:
+    data = context.activity.channel_data
+    field = data.get(name) if isinstance(data, dict) else None
+    return str(field.get("id") or "") if isinstance(field, dict) else ""
+
+
+def channel_id_of(context: TurnContext) -> str:
+    """The Teams channel an activity came from (channelData.channel.id); "" outside channels."""
+    return _channel_data_field(context, "channel")
+
+
+def team_id_of(context: TurnContext) -> str:
+    return _channel_data_field(context, "team")
+
+
+class CaseActions:
+    def __init__(self, service: CaseService, team: CentralTeam, settings: Settings, clock: Clock) -> None:
+        self._service = service
+        self._cases = service.cases
+        self._team = team
+        self._clock = clock
+        self._servicenow = re.compile(settings.servicenow_pattern)
+
+    def register(self, card_actions: CardActions) -> None:
+        card_actions.register(REFRESH, self.refresh)
+        for verb, action in VERBS.items():
+            card_actions.register(verb, self._handler(action))
+
+    def _handler(self, action: Action) -> Callable[[TurnContext, dict[str, Any]], Awaitable[InvokeBody]]:
+        async def handle(context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+            return await self.act(context, action, data)
+
+        return handle
+
+    # --- the answers -----------------------------------------------------------------------------
+    async def _card(
+        self, context: TurnContext, case: Case, viewer: Person | None, note: str = "", **values: object
+    ) -> InvokeBody:
+        """The case card for `viewer`; `note` is a message key shown on top of it."""
+        locale = context.activity.locale
+        card = create_case_card(
+            case,
+            viewer,
+            await self._team.admins(),
+            self._clock(),
+            locale=locale,
+            servicenow_pattern=self._servicenow.pattern,
+            note=text(note, locale, **values) if note else "",
+        )
+        return card_invoke_response(card)
+
+    async def _refuse(
+        self, context: TurnContext, case_id: str, actor: Person, reason: str, verb: str
+    ) -> InvokeBody:
+        """Nothing changes; the refusal is audited (who, from where, what they tried)."""
+        log.warning("refused %s on a case card: %s", verb, reason)
+        # A forged case id is whatever the sender typed: it is audited under UNKNOWN_CASE, never kept.
+        audit_id = UNKNOWN_CASE if reason == "no_such_case" else case_id
+        await self._service.refuse(audit_id, actor, context.activity.conversation.id, f"{reason}:{verb}")
+        return card_invoke_response(create_refusal_card(reason, context.activity.locale))
+
+    # --- authorisation -----------------------------------------------------------------------------
+    async def _in_case_conversation(self, context: TurnContext, case: Case) -> bool:
+        """The case's own thread; before its thread is saved, the channel it is posted to."""
+        channel = channel_id_of(context)
+        if case.thread_conversation_id:
+            return (
+                context.activity.conversation.id == case.thread_conversation_id
+                and channel == channel_of_thread(case.thread_conversation_id)
+            )
+        home = await self._team.home_channel(case)
+        return home is not None and channel == home.channel_id
+
+    def _may(self, actor: Person, case: Case, action: Action) -> bool:
+        if action is Action.FORWARD and case.status is Status.AWAITING_FORWARD:
+            return self._team.may_forward(actor)
+        return self._team.is_admin(actor)
+
+    async def _authorise(self, context: TurnContext, case: Case | None, action: Action) -> str | None:
+        if case is None:
+            return "no_such_case"
+        if not await self._in_case_conversation(context, case):
+            return "wrong_conversation"
+        if not self._may(actor_of(context), case, action):
+            return "not_admin"
+        return None
+
+    # --- verbs -----------------------------------------------------------------------------------
+    async def refresh(self, context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """The viewer's own card. A non-admin in the thread gets the shared card, not a refusal:
+        a refresh only reads, and the card must not turn into an error for channel members."""
+        actor = actor_of(context)
+        case_id = str(data.get("case_id") or "")
+        case = await self._cases.get(case_id) if case_id else None
+        if case is None or not await self._in_case_conversation(context, case):
+            reason = "no_such_case" if case is None else "wrong_conversation"
+            return await self._refuse(context, case_id, actor, reason, REFRESH)
+        if not self._team.is_admin(actor):
+            return await self._card(context, case, None)
+        await self._team.learn([actor])
+        return await self._card(context, case, actor)
+
+    async def act(self, context: TurnContext, action: Action, data: dict[str, Any]) -> InvokeBody:
+        actor = actor_of(context)
+        verb = f"case.{action.value}"
+        case_id = str(data.get("case_id") or "")
+        case = await self._cases.get(case_id) if case_id else None
+        if reason := await self._authorise(context, case, action):
+            return await self._refuse(context, case_id, actor, reason, verb)
+        assert case is not None  # _authorise refuses a missing case
+        await self._team.learn([actor])
+        if card_version_of(data) != card_version(case):
+            return await self._card(context, case, actor, "note_stale")  # a double click ends here
+        if action not in case.allowed_actions(actor):
+            # The card never offered this (a forged or replayed verb): audited, nothing changes.
+            await self._service.refuse(
+                case.id, actor, context.activity.conversation.id, f"not_allowed:{verb}"
+            )
+            return await self._card(context, case, actor, "note_not_allowed")
+        try:
+            detail, target = step_inputs(action, data, self._servicenow, await self._team.admins())
+        except InvalidInput as invalid:
+            return await self._card(context, case, actor, invalid.key, **invalid.values)
+        return await self._apply(context, case, actor, action, detail, target)
+
+    async def _apply(
+        self,
+        context: TurnContext,
+        case: Case,
+        actor: Person,
+        action: Action,
+        detail: str,
+        target: Person | None,
+    ) -> InvokeBody:
+        """Act on the version read. A conflict with a write that changed nothing an admin sees
+        (routing saving the card's place) is retried once; a conflict with another admin's
+        action means they won: show the case as it is now."""
+        seen = card_version(case)
+        for _ in range(2):
+            try:
+                saved, _event = await self._service.act(
+                    case, action, actor, context.activity.conversation.id, detail=detail, target=target
+                )
+            except CaseError as error:
+                log.info("case action %s refused by the state machine: %s", action.value, error.code)
+                return await self._card(context, case, actor, "note_not_allowed")
+            except VersionConflict:
+                fresh = await self._cases.get(case.id)
+                if fresh is None or card_version(fresh) != seen:
+                    return await self._card(context, fresh or case, actor, "note_conflict")
+                case = fresh
+                continue
+            if action is Action.FORWARD:
+                return card_invoke_response(create_forwarded_card(saved, context.activity.locale))
+            return await self._card(context, saved, actor)
+        return await self._card(context, case, actor, "note_conflict")

@@ -1,0 +1,153 @@
+"""Where a case lives in Teams: its card as the root of a channel thread, and replies under it.
+
+Used by the outbox handlers only (never inside a turn). Every send is idempotent by key; a
+permanent delivery failure is logged and skipped, a transient one raises so the worker retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any, Protocol
+
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.schema import Activity
+
+from adapters.proactive import DeliveryFailed
+from cards.case_card import create_case_card
+from cards.case_texts import event_text
+from domain.case import Case, Event
+from domain.clock import Clock
+from domain.ports import CaseRepository, ConversationReferences, VersionConflict
+from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
+from messages import text
+
+log = logging.getLogger(__name__)
+
+CHANNEL_LOCALE = "sv-SE"  # the administrations' channels are Swedish; a channel has no one locale
+
+
+class Sender(Protocol):
+    """What routing needs of adapters.proactive.ProactiveSender."""
+
+    async def send(
+        self, reference_key: str, activity: Activity, *, idempotency_key: str | None = None
+    ) -> str | None: ...
+    async def start_thread(
+        self, channel_key: str, activity: Activity, *, idempotency_key: str | None = None
+    ) -> tuple[str, str]: ...
+    async def reply_in_thread(
+        self,
+        channel_key: str,
+        conversation_id: str,
+        activity: Activity,
+        *,
+        idempotency_key: str | None = None,
+    ) -> str | None: ...
+    async def update(
+        self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity
+    ) -> None: ...
+
+
+class NotReady(Exception):
+    """Routing cannot proceed yet (no channel linked, no reference stored): the worker retries
+    the item after its lease, so nothing is lost while an admin sets things up."""
+
+
+def card_activity(card: dict[str, Any]) -> Activity:
+    return MessageFactory.attachment(CardFactory.adaptive_card(card))
+
+
+async def deliver(sending: Awaitable[Any], what: str) -> None:
+    """Await a send. A permanent failure (no reference, bot removed, conversation gone) is logged
+    and skipped, so one lost conversation cannot block a case; a transient one propagates."""
+    try:
+        await sending
+    except DeliveryFailed as failure:
+        if not failure.permanent:
+            raise
+        log.error("could not %s, giving up on that message: %s", what, failure)
+
+
+class CaseThreads:
+    def __init__(
+        self,
+        cases: CaseRepository,
+        references: ConversationReferences,
+        team: CentralTeam,
+        sender: Sender,
+        servicenow_pattern: str,
+        clock: Clock,
+    ) -> None:
+        self._cases = cases
+        self._references = references
+        self._team = team
+        self._sender = sender
+        self._servicenow_pattern = servicenow_pattern
+        self._clock = clock
+
+    async def post(self, case: Case, channel: ChannelBinding) -> Case:
+        """Start the case's thread in `channel` with its card; the case with the thread saved."""
+        key = await self.channel_key(channel)
+        conversation_id, activity_id = await self._sender.start_thread(
+            key,
+            card_activity(await self.shared_card(case)),
+            idempotency_key=f"{case.id}:thread:{channel.channel_id}",
+        )
+        log.info("case %s posted as a new thread", case.number)
+        return await self._save(case.id, conversation_id, activity_id)
+
+    async def reply(self, case: Case, event: Event, idempotency_key: str) -> None:
+        """One short audit line in the thread: 'Karin Holm tog ärendet.'"""
+        what = event_text(event, CHANNEL_LOCALE)
+        reply = MessageFactory.text(text("thread_reply", CHANNEL_LOCALE, who=event.actor.name, what=what))
+        key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
+        sending = self._sender.reply_in_thread(
+            key, case.thread_conversation_id, reply, idempotency_key=idempotency_key
+        )
+        await deliver(sending, "reply in a case thread")
+
+    async def update_card(self, case: Case, card: dict[str, Any] | None = None) -> None:
+        """Replace the thread's root card (by default with the case's current shared card)."""
+        activity = card_activity(card or await self.shared_card(case))
+        key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
+        sending = self._sender.update(key, case.thread_conversation_id, case.card_activity_id, activity)
+        await deliver(sending, "update a case card")
+
+    async def shared_card(self, case: Case) -> dict[str, Any]:
+        return create_case_card(
+            case,
+            None,
+            await self._team.admins(),
+            self._clock(),
+            locale=CHANNEL_LOCALE,
+            servicenow_pattern=self._servicenow_pattern,
+        )
+
+    async def channel_key(self, channel: ChannelBinding) -> str:
+        """The channel's stored reference key; derived from its team's General channel when the
+        bot was installed in the team but never spoken to in this channel."""
+        if await self._references.get(channel.reference_key) is not None:
+            return channel.reference_key
+        team_reference = await self._references.get(f"channel:{channel.team_id}") if channel.team_id else None
+        if team_reference is None:
+            log.warning("no conversation reference for a case channel: install the app in its team; retrying")
+            raise NotReady("no reference for the channel")
+        conversation = {**team_reference.get("conversation", {}), "id": channel.channel_id}
+        await self._references.save(channel.reference_key, {**team_reference, "conversation": conversation})
+        return channel.reference_key
+
+    async def _save(self, case_id: str, conversation_id: str, activity_id: str) -> Case:
+        """Remember where the card lives; re-read and retry when an admin's action wrote first."""
+        for _ in range(5):
+            case = await self._cases.get(case_id)
+            if case is None:
+                raise NotReady(f"case {case_id} vanished")
+            if (case.thread_conversation_id, case.card_activity_id) == (conversation_id, activity_id):
+                return case
+            case.thread_conversation_id, case.card_activity_id = conversation_id, activity_id
+            try:
+                return await self._cases.update(case)
+            except VersionConflict:
+                continue
+        raise NotReady("could not save the thread: the case keeps changing")

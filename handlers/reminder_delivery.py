@@ -1,0 +1,226 @@
+"""The outbox handler for kind "reminder": nudge the people a stalled case waits on.
+
+Per kind (see domain.reminders): UNASSIGNED → the case thread in the central channel (or the
+channel itself while the case has no thread); STEP_IDLE and VENDOR_WAIT → the assignee's 1:1
+chat and the case thread; AWAITING_FORWARD → the thread in the municipality's channel. From the
+policy's `escalate_from`-th reminder the central channel's message also @mentions the admin leads.
+Texts carry the case number only, never a patient's ids.
+
+The worker may run an item twice (a lease ran out, a replica died): every send has an
+idempotency key (reminder key + recipient) and the follow-up has a fixed item id, so a rerun
+repeats nothing. A transient failure raises and the item comes back after its lease; a permanent
+one (403, 404, no stored reference) is recorded once under `delivery_problem:<recipient>` and
+posted once to the central channel as a *leveransproblem* note instead of being retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
+
+from adapters.proactive import DeliveryFailed
+from domain.case import Case, Person
+from domain.clock import Clock
+from domain.ports import CaseRepository, DocumentStore, DueItem
+from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
+from domain.reminders import ReminderKind
+from handlers.central_team import ChannelBinding, channel_of_thread, parse_people
+from messages import text
+
+log = logging.getLogger(__name__)
+
+LOCALE = "sv-SE"  # proactive reminders have no turn to take a locale from; the team is Swedish
+_TO_ASSIGNEE = frozenset({ReminderKind.STEP_IDLE, ReminderKind.VENDOR_WAIT})
+
+
+class ReminderSender(Protocol):
+    """What reminders need of adapters.proactive.ProactiveSender."""
+
+    async def send(
+        self, reference_key: str, activity: Activity, *, idempotency_key: str | None = None
+    ) -> str | None: ...
+    async def reply_in_thread(
+        self,
+        channel_key: str,
+        conversation_id: str,
+        activity: Activity,
+        *,
+        idempotency_key: str | None = None,
+    ) -> str | None: ...
+
+
+class Team(Protocol):
+    """What reminders need of handlers.central_team.CentralTeam."""
+
+    async def central_channel(self) -> ChannelBinding | None: ...
+    async def home_channel(self, case: Case) -> ChannelBinding | None: ...
+    async def admins(self) -> list[Person]: ...
+    def is_lead(self, person: Person) -> bool: ...
+
+
+class NoChannelYet(Exception):
+    """No central channel is configured or linked: retried after the lease, like routing does."""
+
+
+@dataclass(frozen=True)
+class Target:
+    reference_key: str  # "user:<aad id>" or "channel:<channel id>"
+    thread: str = ""  # a channel thread's conversation id; empty = post to the reference itself
+    person: str = ""  # the person's name, for a 1:1 chat (the leveransproblem note names them)
+
+    @property
+    def recipient(self) -> str:
+        return self.thread or self.reference_key
+
+
+def assignee_key(person: Person) -> str:
+    """Where a person's 1:1 reference is stored (app.conversation_key's format)."""
+    return f"user:{person.aad_id or person.id}"
+
+
+class ReminderDelivery:
+    def __init__(
+        self,
+        cases: CaseRepository,
+        planner: ReminderPlanner,
+        sender: ReminderSender,
+        documents: DocumentStore,
+        team: Team,
+        lead_ids: list[str],
+        clock: Clock,
+    ) -> None:
+        self._cases = cases
+        self._planner = planner
+        self._sender = sender
+        self._documents = documents
+        self._team = team
+        self._lead_ids = parse_people(lead_ids)
+        self._clock = clock
+
+    async def __call__(self, item: DueItem) -> None:
+        try:
+            reminder = ScheduledReminder.from_payload(item.payload, item.due_at)
+        except ValueError as error:
+            log.error("dropping outbox item %s: %s", item.item_id, error)
+            return
+        case = await self._cases.get(reminder.case_id)
+        if case is None or not is_current(case, reminder):
+            log.info("reminder %s is stale (the case moved on); dropped", item.item_id)
+            return
+        await self._send_all(case, reminder)
+        planned = follow_up(case, reminder, self._planner.calendar, self._planner.policy)
+        if planned is not None:
+            await self._planner.schedule(planned)
+
+    async def _send_all(self, case: Case, reminder: ScheduledReminder) -> None:
+        kind, number = reminder.kind, case.number
+        assignee = case.assignee.name if case.assignee else ""
+        if kind in _TO_ASSIGNEE and case.assignee is not None:
+            target = Target(assignee_key(case.assignee), person=case.assignee.name)
+            message = text(f"reminder_{kind.value}_assignee", LOCALE, number=number)
+            await self._deliver(case, reminder, target, _message(message))
+        channel, central = await self._channel_target(case), await self._team.central_channel()
+        message = text(f"reminder_{kind.value}_channel", LOCALE, number=number, assignee=assignee)
+        if not reminder.escalate:
+            await self._deliver(case, reminder, channel, _message(message))
+            return
+        leads = await self._leads()
+        escalation = text(
+            "reminder_escalation",
+            LOCALE,
+            number=number,
+            count=reminder.sequence,
+            mentions=" ".join(f"<at>{lead.name}</at>" for lead in leads),
+        ).strip()
+        if central is not None and channel.reference_key == central.reference_key:
+            await self._deliver(case, reminder, channel, _message(f"{message}\n\n{escalation}", leads))
+            return
+        # The thread is in a municipality's channel, where the central leads may not be members.
+        await self._deliver(case, reminder, channel, _message(message))
+        if central is not None:
+            await self._deliver(case, reminder, Target(central.reference_key), _message(escalation, leads))
+
+    async def _channel_target(self, case: Case) -> Target:
+        if case.thread_conversation_id:
+            thread_channel = ChannelBinding(channel_of_thread(case.thread_conversation_id))
+            return Target(thread_channel.reference_key, thread=case.thread_conversation_id)
+        home = await self._team.home_channel(case)
+        if home is None:
+            log.warning("reminder for case %s waits for a central channel ('koppla kanal')", case.number)
+            raise NoChannelYet("no central channel")
+        return Target(home.reference_key)
+
+    async def _leads(self) -> list[Person]:
+        """Admin leads to @mention: with the Teams id and name the roster learned where it did,
+        else as configured (Teams also resolves a mention by Entra object id)."""
+        known = [person for person in await self._team.admins() if self._team.is_lead(person)]
+        covered = {key for person in known for key in (person.id, person.aad_id) if key}
+        rest = [
+            Person(id=key, name=name or key) for key, name in self._lead_ids.items() if key not in covered
+        ]
+        return known + rest
+
+    async def _deliver(
+        self, case: Case, reminder: ScheduledReminder, target: Target, activity: Activity
+    ) -> None:
+        key = f"{reminder.key}:{target.recipient}"
+        try:
+            if target.thread:
+                await self._sender.reply_in_thread(
+                    target.reference_key, target.thread, activity, idempotency_key=key
+                )
+            else:
+                await self._sender.send(target.reference_key, activity, idempotency_key=key)
+        except DeliveryFailed as failure:
+            if not failure.permanent:
+                raise  # the worker runs the item again after its lease; sent parts are de-duplicated
+            await self._report_problem(case, target, failure)
+
+    async def _report_problem(self, case: Case, target: Target, failure: DeliveryFailed) -> None:
+        """Record a permanent failure once and tell the central channel once; never retry it."""
+        record_key = f"delivery_problem:{target.recipient}"
+        if record_key in await self._documents.read([record_key]):
+            return
+        log.error("leveransproblem: a reminder for case %s cannot be delivered (%s)", case.number, failure)
+        if target.person:
+            where = text("delivery_target_user", LOCALE, name=target.person)
+        elif target.thread:
+            where = text("delivery_target_thread", LOCALE, number=case.number)
+        else:
+            where = text("delivery_target_channel", LOCALE)
+        reason = (
+            text("delivery_reason_status", LOCALE, status=failure.status)
+            if failure.status
+            else text("delivery_reason_no_reference", LOCALE)
+        )
+        central = await self._team.central_channel()
+        if central is not None:
+            note = _message(text("delivery_problem", LOCALE, target=where, reason=reason))
+            try:  # keyed like the record, so a rerun before the record is written posts nothing new
+                await self._sender.send(central.reference_key, note, idempotency_key=record_key)
+            except DeliveryFailed as note_failure:
+                if not note_failure.permanent:
+                    raise
+                log.error("the leveransproblem note itself could not be posted: %s", note_failure)
+        record = {
+            "recipient": target.recipient,
+            "status": failure.status,
+            "case_number": case.number,
+            "at": self._clock().isoformat(),
+        }
+        await self._documents.write({record_key: record})
+
+
+def _message(body: str, mentioned: list[Person] | None = None) -> Activity:
+    entities = [
+        Mention(
+            mentioned=ChannelAccount(id=person.id, name=person.name),
+            text=f"<at>{person.name}</at>",
+            type="mention",
+        )
+        for person in mentioned or []
+    ]
+    return Activity(type=ActivityTypes.message, text=body, text_format="markdown", entities=entities or None)

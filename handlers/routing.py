@@ -1,0 +1,152 @@
+"""Outbox handlers: put each case in its channel thread and tell people what happened.
+
+`case_filed` posts the case card as a new thread (in the central channel, or first in the
+municipality's channel when that is enabled) and tells the submitter it was received.
+`case_changed` posts one short audit reply per recorded action in the thread, tells the
+submitter when the case is taken, rejected or closed, moves a forwarded case to the central
+channel and updates the card.
+
+Every handler may run twice (a lease ran out, a replica died): sends carry idempotency keys
+built from the case id and the event's index (events are append-only, so an index is stable;
+the storage version is not, routing's own bookkeeping bumps it), and a per-case cursor in the
+document store remembers which events were announced.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import MessageFactory
+
+from adapters.outbox_worker import OutboxWorker
+from cards.case_card import create_forwarded_card
+from cards.case_texts import without_patient_ids
+from config import Settings
+from domain.case import Action, Case, Event
+from domain.clock import Clock
+from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem
+from handlers.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender, deliver
+from handlers.central_team import CentralTeam, channel_of_thread
+from messages import text
+
+log = logging.getLogger(__name__)
+
+_ASSIGNMENTS = frozenset({Action.TAKE, Action.REASSIGN})
+
+
+def submitter_key(case: Case) -> str:
+    """Where the submitter's 1:1 reference is stored (app.conversation_key's format)."""
+    return f"user:{case.submitter.aad_id or case.submitter.id}"
+
+
+def _progress_key(case_id: str) -> str:
+    return f"routing:case:{case_id}"
+
+
+class Routing:
+    def __init__(
+        self,
+        cases: CaseRepository,
+        documents: DocumentStore,
+        references: ConversationReferences,
+        team: CentralTeam,
+        sender: Sender,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
+        self._cases = cases
+        self._documents = documents
+        self._references = references
+        self._team = team
+        self._sender = sender
+        self._threads = CaseThreads(cases, references, team, sender, settings.servicenow_pattern, clock)
+
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register("case_filed", self.on_case_filed)
+        worker.register("case_changed", self.on_case_changed)
+
+    async def on_case_filed(self, item: DueItem) -> None:
+        case = await self._cases.get(str(item.payload.get("case_id")))
+        if case is None:
+            log.error("outbox item %s names a case that does not exist; dropped", item.item_id)
+            return
+        if not case.thread_conversation_id:
+            home = await self._team.home_channel(case)
+            if home is None:
+                log.warning(
+                    "case %s waits for a central channel: an admin must type '@bot koppla kanal' in it "
+                    "(or set CENTRAL_CHANNEL_ID); retrying",
+                    case.number,
+                )
+                raise NotReady("no central channel")
+            case = await self._threads.post(case, home)
+        await self._notify(case, "notify_received", f"{case.id}:received:submitter")
+
+    async def on_case_changed(self, item: DueItem) -> None:
+        case = await self._cases.get(str(item.payload.get("case_id")))
+        if case is None:
+            log.error("outbox item %s names a case that does not exist; dropped", item.item_id)
+            return
+        if not case.thread_conversation_id:
+            raise NotReady(f"case {case.number} has no thread yet")  # case_filed posts it first
+        progress = await self._progress(case.id)
+        for index in range(progress["announced"], len(case.events)):
+            case = await self._announce(case, index)
+            progress["announced"] = index + 1
+            await self._documents.write({_progress_key(case.id): progress})
+        # Items for older versions find nothing new; the card is already current.
+        if progress.get("card") != [case.card_activity_id, len(case.events)]:
+            await self._threads.update_card(case)
+            progress["card"] = [case.card_activity_id, len(case.events)]
+            await self._documents.write({_progress_key(case.id): progress})
+
+    async def _announce(self, case: Case, index: int) -> Case:
+        event = case.events[index]
+        if event.action is Action.FORWARD:
+            case = await self._forward(case, index)
+        else:
+            await self._threads.reply(case, event, f"{case.id}:e{index}:thread-reply")
+        await self._tell_submitter(case, event, index)
+        return case
+
+    async def _forward(self, case: Case, index: int) -> Case:
+        """A municipal case was forwarded: say so in the municipality's thread, leave a card
+        there without buttons, and start the case's thread in the central channel."""
+        central = await self._team.central_channel()
+        if central is None:
+            log.warning("forwarded case %s waits for a central channel; retrying", case.number)
+            raise NotReady("no central channel")
+        if channel_of_thread(case.thread_conversation_id) == central.channel_id:
+            return case  # already moved (a retry), or it never was in a municipality's channel
+        await self._threads.reply(case, case.events[index], f"{case.id}:e{index}:thread-reply")
+        await self._threads.update_card(case, create_forwarded_card(case, CHANNEL_LOCALE))
+        return await self._threads.post(case, central)
+
+    async def _tell_submitter(self, case: Case, event: Event, index: int) -> None:
+        key = f"{case.id}:e{index}:submitter"
+        if event.action is Action.TAKE and _first_assignment(case) == index:
+            await self._notify(case, "notify_taken", key, name=event.actor.name)
+        elif event.action is Action.REJECT_NOT_PROTECTED:
+            await self._notify(case, "notify_rejected", key, reason=without_patient_ids(case, event.detail))
+        elif event.action is Action.CLOSE:
+            await self._notify(case, "notify_closed", key)
+
+    async def _notify(self, case: Case, message: str, idempotency_key: str, **values: object) -> None:
+        """A 1:1 message to the submitter: the case number, never the patient's ids."""
+        reference = await self._references.get(submitter_key(case))
+        locale = str((reference or {}).get("locale") or "sv-SE")
+        activity = MessageFactory.text(text(message, locale, number=case.number, **values))
+        sending = self._sender.send(submitter_key(case), activity, idempotency_key=idempotency_key)
+        await deliver(sending, "notify a submitter")
+
+    async def _progress(self, case_id: str) -> dict[str, Any]:
+        found = await self._documents.read([_progress_key(case_id)])
+        progress = found.get(_progress_key(case_id)) or {"announced": 0}
+        progress.pop("e_tag", None)  # last writer wins: the sends themselves are idempotent
+        return progress
+
+
+def _first_assignment(case: Case) -> int:
+    """The submitter hears 'taken' once, not again when the case changes hands."""
+    return next(i for i, event in enumerate(case.events) if event.action in _ASSIGNMENTS)

@@ -1,0 +1,249 @@
+"""The central team's side over real HTTP: a team with a central channel, admins, and helpers to
+file cases, drain the outbox and click case-card buttons from a channel thread."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from domain.case import Case, Organisation, OrgKind, Person
+from domain.intake import IntakeDraft
+from tests.conftest import RunningBot
+from tests.support.activities import BOT, KARIN, LARS, TENANT, Chat, User
+from tests.support.fake_connector import FakeConnector
+
+CENTRAL_TEAM = "19:team-lifecare@thread.tacv2"
+CENTRAL = "19:central-cases@thread.tacv2"
+SUNDSVALL_TEAM = "19:team-sundsvall@thread.tacv2"
+SUNDSVALL = "19:sundsvall-cases@thread.tacv2"
+ERIK = User("29:erik", "Erik Sjöberg", "aad-erik")  # a team member who is not an admin
+SARA = User("29:sara", "Sara Berg", "aad-sara")  # Sundsvall's municipal administration
+ADMIN_IDS = f"{KARIN.id}=Karin Holm,{LARS.aad_id}"  # one by Teams id and name, one by Entra id only
+INVOKE_BUDGET_SECONDS = 5.0
+_ids = itertools.count(1)
+
+
+class TeamConnector(FakeConnector):
+    """The fake connector plus the team's member list, as Teams returns it to `TeamsInfo`."""
+
+    members = (KARIN, LARS, ERIK)
+    members_status = 200  # 403: the bot may not list the team (RSC permission missing)
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        if self.members_status != 200:
+            return web.json_response({"error": {"code": "Forbidden"}}, status=self.members_status)
+        members = [{"id": u.id, "name": u.name, "aadObjectId": u.aad_id} for u in self.members]
+        return web.json_response({"members": members})
+
+    async def start(self) -> TeamConnector:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
+        app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._update)
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/v3/conversations/{team_id}/pagedmembers", self._paged_members)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+        return self
+
+
+@pytest.fixture
+async def connector():
+    fake = await TeamConnector().start()
+    yield fake
+    await fake.close()
+
+
+def channel_activity(
+    user: User, service_url: str, conversation_id: str, channel_id: str, team_id: str, **fields: Any
+) -> dict[str, Any]:
+    return {
+        "id": f"chan-{next(_ids)}",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "from": user.account(),
+        "recipient": BOT,
+        "conversation": {
+            "id": conversation_id,
+            "conversationType": "channel",
+            "isGroup": True,
+            "tenantId": TENANT,
+        },
+        "channelData": {"tenant": {"id": TENANT}, "channel": {"id": channel_id}, "team": {"id": team_id}},
+        "locale": "sv-SE",
+        **fields,
+    }
+
+
+def find_action(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    """The Action.Execute with `verb`, also inside a ShowCard's sub-card."""
+    for action in card.get("actions", []):
+        if action.get("verb") == verb:
+            return action
+        for inner in (action.get("card") or {}).get("actions", []):
+            if inner.get("verb") == verb:
+                return inner
+    raise AssertionError(f"no {verb} on the card: {[a.get('title') for a in card.get('actions', [])]}")
+
+
+def verbs_of(card: dict[str, Any]) -> set[str]:
+    found = set()
+    for action in card.get("actions", []):
+        found.add(action.get("verb"))
+        found.update(inner.get("verb") for inner in (action.get("card") or {}).get("actions", []))
+    return found - {None}
+
+
+@dataclass
+class Team:
+    """Drives the central team's side of a running bot."""
+
+    bot: RunningBot
+
+    @property
+    def connector(self) -> FakeConnector:
+        return self.bot.connector
+
+    async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
+        async with self.bot.http.post(self.bot.endpoint, json=activity) as response:
+            body = await response.json() if response.content_type == "application/json" else None
+            return response.status, body
+
+    async def say(self, user: User, words: str, *, channel: str = CENTRAL, team: str = CENTRAL_TEAM) -> str:
+        """An @mention of the bot in a channel; the reply texts."""
+        activity = channel_activity(
+            user,
+            self.connector.url,
+            f"{channel};messageid={next(_ids)}",
+            channel,
+            team,
+            type="message",
+            text=f"<at>{BOT['name']}</at> {words}",
+            entities=[{"type": "mention", "mentioned": BOT, "text": f"<at>{BOT['name']}</at>"}],
+            deliveryMode="expectReplies",
+        )
+        status, body = await self.post(activity)
+        assert status == 200, body
+        return "\n".join(a.get("text") or "" for a in body["activities"])
+
+    async def link(self, user: User = KARIN, channel: str = CENTRAL, team: str = CENTRAL_TEAM) -> str:
+        return await self.say(user, "koppla kanal", channel=channel, team=team)
+
+    async def drain(self) -> int:
+        return int(await self.bot.services.worker.run_until_idle())
+
+    async def file(
+        self,
+        submitter: User,
+        *,
+        episode: str | None = None,
+        municipality: str | None = None,
+        chat: bool = True,
+        case_id: str | None = None,
+    ) -> Case:
+        """File a case through the service (the intake has its own tests); the submitter says hello
+        first so the bot has their 1:1 reference for notifications."""
+        if chat:
+            await self.bot.chat(submitter).say("hej")
+        org = (
+            Organisation(kind=OrgKind.MUNICIPALITY, name=municipality)
+            if municipality
+            else Organisation(kind=OrgKind.REGION, name="Region Västernorrland")
+        )
+        draft = IntakeDraft.start(self.bot.clock(), org).model_copy(
+            update={
+                "has_episode": episode is not None,
+                "documented": True if episode else None,
+                "patient_id": "P12345",
+                "episode_id": episode,
+                "protected_confirmed": True,
+                **({"draft_id": case_id} if case_id else {}),
+            }
+        )
+        person = Person(id=submitter.id, name=submitter.name, aad_id=submitter.aad_id)
+        case, created = await self.bot.services.cases.file(draft, person, f"a:personal-{submitter.id}")
+        assert created
+        return case
+
+    async def case(self, case_id: str) -> Case:
+        found = await self.bot.services.stores.cases.get(case_id)
+        assert found is not None
+        return found
+
+    async def invoke(
+        self,
+        user: User,
+        verb: str,
+        data: dict[str, Any],
+        *,
+        conversation: str | None = None,
+        channel: str | None = None,
+        team: str = CENTRAL_TEAM,
+    ) -> tuple[int, Any]:
+        """An Action.Execute click, by default from the case's own thread."""
+        if conversation is None:
+            conversation = (await self.case(str(data.get("case_id")))).thread_conversation_id
+        channel = channel or conversation.split(";")[0]
+        activity = channel_activity(
+            user,
+            self.connector.url,
+            conversation,
+            channel,
+            team,
+            type="invoke",
+            name="adaptiveCard/action",
+            value={"action": {"type": "Action.Execute", "verb": verb, "data": data}},
+        )
+        started = time.monotonic()
+        answer = await self.post(activity)
+        assert time.monotonic() - started < INVOKE_BUDGET_SECONDS, "Teams gives a card action 5 s"
+        return answer
+
+    async def click(self, user: User, card: dict[str, Any], verb: str, **inputs: Any) -> dict[str, Any]:
+        """Click a button on `card` (filling its inputs); the card Teams shows next."""
+        data = {**find_action(card, verb)["data"], **inputs}
+        status, body = await self.invoke(user, verb, data)
+        assert status == 200 and body["statusCode"] == 200, body
+        card_now: dict[str, Any] = body["value"]
+        return card_now
+
+    async def view(self, user: User, case: Case) -> dict[str, Any]:
+        """The card as `user` sees it after Teams refreshed it."""
+        fresh = await self.case(case.id)
+        data = {"case_id": fresh.id, "version": len(fresh.events)}
+        status, body = await self.invoke(user, "case.refresh", data)
+        assert status == 200, body
+        card: dict[str, Any] = body["value"]
+        return card
+
+    def submitter_messages(self, user: User) -> list[str]:
+        return [a.get("text") or "" for a in self.connector.to_conversation(f"a:personal-{user.id}")]
+
+    def thread_texts(self, case: Case) -> list[str]:
+        return [a.get("text") or "" for a in self.connector.to_conversation(case.thread_conversation_id)]
+
+
+@pytest.fixture
+def team_settings(settings_for):
+    def make(**overrides: Any):
+        return settings_for(admin_ids=ADMIN_IDS, outbox_poll_seconds=0, **overrides)
+
+    return make
+
+
+@pytest.fixture
+async def team(start_bot, team_settings) -> Team:
+    """A running bot whose central channel an admin has linked."""
+    central = Team(await start_bot(team_settings()))
+    assert "central" in await central.link()
+    return central
+
+
+def chat_of(team: Team, user: User) -> Chat:
+    return team.bot.chat(user)

@@ -1,0 +1,64 @@
+"""The outbox handlers run again after a lease, a crash or a failed send: nothing is posted twice,
+nothing is lost, and one unreachable person does not hold a case up."""
+
+from __future__ import annotations
+
+from domain.case import Case
+from tests.routing.conftest import CENTRAL, Team
+from tests.support.activities import ANNA, KARIN
+
+
+async def take_and_call(team: Team, case: Case) -> Case:
+    """Karin takes the case and records the call; the outbox has announced both."""
+    card = await team.click(KARIN, await team.view(KARIN, case), "case.take")
+    await team.click(KARIN, card, "case.record_call")
+    await team.drain()
+    return await team.case(case.id)
+
+
+async def test_a_repeated_outbox_item_posts_nothing_twice(team: Team):
+    case = await take_and_call(team, await _posted(team))
+    sent, created = len(team.connector.sent), len(team.connector.created)
+    due = team.bot.services.stores.due
+    now = team.bot.clock()
+    await due.schedule(f"case_filed:{case.id}", now, {"kind": "case_filed", "case_id": case.id})
+    await due.schedule(
+        f"case_changed:{case.id}:1", now, {"kind": "case_changed", "case_id": case.id, "version": 1}
+    )
+    assert await team.drain() == 2
+    assert (len(team.connector.sent), len(team.connector.created)) == (sent, created)
+
+
+async def test_a_crash_before_the_cursor_was_saved_repeats_no_reply(team: Team):
+    case = await take_and_call(team, await _posted(team))
+    replies = team.thread_texts(case)
+    await team.bot.services.stores.documents.delete([f"routing:case:{case.id}"])  # the cursor is lost
+    due = team.bot.services.stores.due
+    await due.schedule("case_changed:again", team.bot.clock(), {"kind": "case_changed", "case_id": case.id})
+    await team.drain()
+    assert team.thread_texts(case) == replies  # the sender's idempotency keys held
+
+
+async def test_a_transient_failure_retries_the_item_after_its_lease(team: Team):
+    case = await team.file(ANNA)
+    team.connector.fail_next.append(500)  # creating the thread fails once
+    assert await team.drain() == 0
+    assert team.connector.created == []
+    team.bot.clock.advance(minutes=3)
+    assert await team.drain() == 1
+    assert (await team.case(case.id)).thread_conversation_id.startswith(CENTRAL)
+    assert len(team.connector.created) == 1
+
+
+async def test_a_submitter_the_bot_cannot_reach_does_not_hold_the_case_up(team: Team, caplog):
+    case = await team.file(ANNA, chat=False)  # Anna never spoke to the bot: no 1:1 reference
+    assert await team.drain() == 1
+    assert (await team.case(case.id)).thread_conversation_id
+    assert team.submitter_messages(ANNA) == []
+    assert "could not notify a submitter" in caplog.text
+
+
+async def _posted(team: Team) -> Case:
+    case = await team.file(ANNA)
+    await team.drain()
+    return await team.case(case.id)
