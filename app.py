@@ -65,7 +65,12 @@ class App:
 
     async def remember_conversation(self, context: TurnContext) -> None:
         reference = TurnContext.get_conversation_reference(context.activity)
-        await self.stores.references.save(conversation_key(context), reference.serialize())
+        key = conversation_key(context)
+        if not key.startswith("user:"):
+            # A channel message arrives in a thread (";messageid=..."); the channel's reference
+            # must point at the channel itself, or top-level posts would land in that thread.
+            reference.conversation.id = reference.conversation.id.split(";")[0]
+        await self.stores.references.save(key, reference.serialize())
 
     async def save_state(self, context: TurnContext) -> None:
         await self.conversation_state.save_changes(context)

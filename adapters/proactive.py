@@ -41,20 +41,21 @@ class DeliveryFailed(Exception):
 
 
 class ConversationRateLimiter:
-    """Sliding windows per conversation, per process (each replica keeps its own share)."""
+    """Sliding windows per conversation, per process (each replica keeps its own share). A lock
+    per conversation: a throttled conversation waits without holding up the others."""
 
     def __init__(self, windows: tuple[tuple[float, int], ...] = WINDOWS) -> None:
         self._windows = windows
+        self._longest = max(span for span, _ in windows)
         self._sent: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = asyncio.Lock()
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def wait(self, conversation_id: str) -> None:
-        async with self._lock:
+        async with self._locks[conversation_id]:
             sent = self._sent[conversation_id]
             while True:
                 now = time.monotonic()
-                longest = max(span for span, _ in self._windows)
-                while sent and now - sent[0] > longest:
+                while sent and now - sent[0] > self._longest:
                     sent.popleft()
                 delay = max(
                     (sent[-limit] + span - now for span, limit in self._windows if len(sent) >= limit),
@@ -171,6 +172,7 @@ class ProactiveSender:
         reference = await self._reference(channel_key)
         reference.conversation.id = conversation_id
         activity.id = activity_id
+        activity.reply_to_id = None  # an update replaces the card in place; it answers nothing
 
         async def logic(context: TurnContext) -> None:
             await context.update_activity(activity)
