@@ -4,19 +4,10 @@ A case's idle period starts at `case.updated_at`, the last recorded action. Remi
 period is due `first + (N - 1) * every` business time after it; from the `escalate_from`-th on
 (default the 2nd: the case is overdue twice) the reminder also @mentions the admin leads.
 
-How a scheduler uses this (the due index holds one item per case, "reminder:{case.id}"):
-
-1. After every action on a case, schedule `next_reminder(case)` under that item id, or cancel
-   the item when it returns None. The item's payload carries the reminder's `sequence` and
-   `idempotency_key`.
-2. When the item comes due, re-read the case and compute
-   `next_reminder(case, after_sequence=sequence - 1)`. A different key means the case moved
-   since (its version changed): drop the item. Otherwise send, de-duplicating on the key, and
-   schedule `next_reminder(case, after_sequence=sequence)`.
-
-Because the key holds `case.version` and the period starts at `updated_at`, any action stops the
-old series at once. Writes that bump the version without an action (saving a card's activity id)
-should keep the scheduled item rather than restart the series, or sequence 1 is sent again.
+This module only says *when*; `domain/reminder_schedule.py` says how the due index is used: an
+item per reminder (its id is the idempotency key), scheduled after every filing and action, and
+dropped when it fires if the case has moved to another idle period since. `idempotency_key`
+makes a retried send (after a crash or a lease expiry) post nothing twice.
 """
 
 from __future__ import annotations
