@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,6 +62,21 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield server.url
     finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_servers(tmp_path: Path) -> Iterator[Callable[..., RedisServer]]:
+    """Private servers a test may kill and restart; all stopped at the end."""
+    servers: list[RedisServer] = []
+
+    def make(*, durable: bool = False) -> RedisServer:
+        server = RedisServer(tmp_path / f"redis-{len(servers)}", durable=durable)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
         server.stop()
 
 

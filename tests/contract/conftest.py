@@ -8,7 +8,7 @@ backend went untested.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from uuid import uuid4
 
@@ -19,24 +19,8 @@ from adapters.redis_store import RedisStores
 from adapters.sqlite_store import SqliteStores
 from adapters.store_keys import KeyBuilder
 from domain.ports import Stores
-from tests.support.redis_server import RedisServer
 
 BACKENDS = ["sqlite", "redis"]
-
-
-@pytest.fixture
-def redis_servers(tmp_path: Path) -> Iterator[Callable[..., RedisServer]]:
-    """Private servers a test may kill and restart; all stopped at the end."""
-    servers: list[RedisServer] = []
-
-    def make(*, durable: bool = False) -> RedisServer:
-        server = RedisServer(tmp_path / f"redis-{len(servers)}", durable=durable)
-        servers.append(server)
-        return server
-
-    yield make
-    for server in servers:
-        server.stop()
 
 
 async def _delete_prefix(url: str, keys: KeyBuilder) -> None:
