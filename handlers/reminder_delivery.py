@@ -27,6 +27,7 @@ from domain.clock import Clock
 from domain.ports import CaseRepository, DocumentStore, DueItem
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
 from domain.reminders import ReminderKind
+from handlers.case_threads import Sender
 from handlers.central_team import ChannelBinding, channel_of_thread, parse_people
 from messages import text
 
@@ -34,22 +35,6 @@ log = logging.getLogger(__name__)
 
 LOCALE = "sv-SE"  # proactive reminders have no turn to take a locale from; the team is Swedish
 _TO_ASSIGNEE = frozenset({ReminderKind.STEP_IDLE, ReminderKind.VENDOR_WAIT})
-
-
-class ReminderSender(Protocol):
-    """What reminders need of adapters.proactive.ProactiveSender."""
-
-    async def send(
-        self, reference_key: str, activity: Activity, *, idempotency_key: str | None = None
-    ) -> str | None: ...
-    async def reply_in_thread(
-        self,
-        channel_key: str,
-        conversation_id: str,
-        activity: Activity,
-        *,
-        idempotency_key: str | None = None,
-    ) -> str | None: ...
 
 
 class Team(Protocol):
@@ -86,7 +71,7 @@ class ReminderDelivery:
         self,
         cases: CaseRepository,
         planner: ReminderPlanner,
-        sender: ReminderSender,
+        sender: Sender,
         documents: DocumentStore,
         team: Team,
         lead_ids: list[str],
