@@ -45,13 +45,13 @@ async def test_concurrent_creates_get_distinct_numbers_without_gaps(open_stores:
     assert sorted(c.number for c in created) == [f"SID-2026-{n:04d}" for n in range(1, 21)]
 
 
-async def _claim_until_empty(stores: Stores, now: datetime, limit: int) -> list[str]:
+async def _claim_until_empty(stores: Stores, now: datetime, limit: int, pause: float = 0) -> list[str]:
     claimed: list[str] = []
     while items := await stores.due.claim_due(now, limit, LEASE):
         for item in items:
             claimed.append(item.item_id)
             assert await stores.due.complete(item)
-        await asyncio.sleep(0)
+        await asyncio.sleep(pause)
     return claimed
 
 
@@ -94,7 +94,9 @@ async def _claim_in_process(data_dir: Path, start: Barrier) -> list[str]:
     stores = await SqliteStores.open(data_dir)
     try:
         start.wait(60)  # both processes (and the test) ready: the claiming starts together
-        return await _claim_until_empty(stores, T0 + LEASE, 3)
+        # A short pause between batches, as a real worker has between polls: on a busy machine
+        # one process could otherwise drain the file before the other is scheduled at all.
+        return await _claim_until_empty(stores, T0 + LEASE, 3, pause=0.005)
     finally:
         await stores.close()
 
