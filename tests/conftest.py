@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
+from pydantic import AliasChoices
 
 from bot import SERVICES, create_app
 from config import Settings, load_settings
@@ -51,11 +52,33 @@ class RunningBot:
         return Chat(self.http, self.endpoint, user, self.connector.url, locale)
 
 
+# Read once, before `isolated_settings` clears the bot's variables for each test.
+EXTERNAL_REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _setting_env_names() -> set[str]:
+    names: set[str] = set()
+    for name, info in Settings.model_fields.items():
+        names.add(name.upper())
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(choice) for choice in alias.choices)
+    return names
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build their settings explicitly: a PORT, HOST or REDIS_URL in the environment of
+    the machine running them must not change what the bot under test does."""
+    for name in _setting_env_names():
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Redis for every suite that needs one: REDIS_URL when given, else a private server."""
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
+    if EXTERNAL_REDIS_URL:
+        yield EXTERNAL_REDIS_URL
         return
     server = RedisServer(tmp_path_factory.mktemp("redis"))
     server.start()
