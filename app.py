@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from botbuilder.core import ConversationState, TurnContext, UserState
 
@@ -20,7 +21,7 @@ from adapters.proactive import ProactiveSender
 from adapters.stores import open_stores
 from config import Settings
 from dialogs.personal_chat import PersonalChat
-from domain.clock import Clock, utc_now
+from domain.clock import Clock, offset_clock
 from domain.ports import Stores
 from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService, Outbox
@@ -87,8 +88,12 @@ class App:
 
 
 async def build_app_services(
-    settings: Settings, *, clock: Clock = utc_now, stores: Stores | None = None
+    settings: Settings, *, clock: Clock | None = None, stores: Stores | None = None
 ) -> App:
+    if clock is None:  # the real clock, shifted in local mode for drills (CLOCK_OFFSET_HOURS)
+        clock = offset_clock(settings.clock_offset_hours)
+        if settings.clock_offset_hours:
+            log.warning("CLOCK_OFFSET_HOURS=%g: the bot's clock is shifted", settings.clock_offset_hours)
     stores = stores or await open_stores(settings)
     adapter = create_adapter(settings)
     if settings.language != "auto":
@@ -98,7 +103,12 @@ async def build_app_services(
     adapter.use(IdentityGuardMiddleware())
     adapter.use(DeduplicationMiddleware(stores.seen))
 
-    worker = OutboxWorker(stores.due, clock, poll_seconds=settings.outbox_poll_seconds)
+    worker = OutboxWorker(
+        stores.due,
+        clock,
+        poll_seconds=settings.outbox_poll_seconds,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )
     sender = ProactiveSender(adapter, stores.references, stores.documents, settings.app_id)
     outbox = Outbox(stores.due, clock, worker.wake)
     forwarding = frozenset(settings.municipal_channels if settings.municipal_channels_enabled else ())

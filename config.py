@@ -124,6 +124,19 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         1.0, ge=0, description="How often the outbox/reminder worker polls the store; 0 = worker off."
     )
+    outbox_lease_seconds: float = Field(
+        120.0,
+        ge=1,
+        description="A claimed outbox item or reminder whose replica died is due again after this long; "
+        "keep it well above the time one batch takes.",
+    )
+    clock_offset_hours: float = Field(
+        0.0,
+        ge=-87600,
+        le=87600,  # ten years either way
+        allow_inf_nan=False,
+        description="Shift the bot's clock by this many hours (drills, acceptance tests); local mode only.",
+    )
 
     # --- Reminders (business time: Europe/Stockholm office hours, Swedish days off) ----------------
     office_hours_start: time = Field(_CALENDAR.opens, description="Office opens (local time, `08:00`).")
@@ -279,6 +292,11 @@ class Settings(BaseSettings):
             raise ValueError(f"MUNICIPAL_CHANNELS names municipalities not in MUNICIPALITIES: {unknown}")
         if self.local_mode:
             return self
+        if self.clock_offset_hours:
+            raise ValueError(
+                f"CLOCK_OFFSET_HOURS={self.clock_offset_hours:g}: a shifted clock is for drills and tests "
+                "in local mode only; remove it when MicrosoftAppId is set"
+            )
         if not self.allowed_tenant_ids:
             raise ValueError("ALLOWED_TENANT_IDS must list at least one tenant when MicrosoftAppId is set")
         if self.app_type != "UserAssignedMSI" and not self.app_password:

@@ -2,12 +2,15 @@
 
 Implements the calls the bot makes: send to a conversation, reply, update, create a
 conversation (a new channel thread). `fail_next` makes the next calls answer with a status,
-for 429 / 403 handling tests.
+for 429 / 403 handling tests. `hold()` keeps arriving calls in flight until `release()`; a call
+whose sender hung up meanwhile (a bot process killed) is dropped, as if it never reached Teams.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,12 @@ class FakeConnector:
     fail_next: list[int] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
+    held: int = 0  # calls waiting for release()
+    dropped: int = 0  # held calls whose sender was gone at release: not recorded
+    _open: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self._open.set()
 
     @property
     def url(self) -> str:
@@ -35,6 +44,33 @@ class FakeConnector:
     def to_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
         return [a for a in self.sent if a["_conversation"] == conversation_id]
 
+    def per_target(self) -> Counter[tuple[str, str]]:
+        """How often each (conversation, text) arrived: a repeated send shows as a count above 1."""
+        return Counter((a["_conversation"], a.get("text") or "") for a in self.sent)
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    async def _arrived(self, request: web.Request) -> bool:
+        """Wait while held; False when the sender hung up meanwhile (the call is dropped)."""
+        if self._open.is_set():
+            return True
+        self.held += 1
+        try:
+            await self._open.wait()
+        except asyncio.CancelledError:  # aiohttp cancels the handler when the sender hangs up
+            self.dropped += 1
+            raise
+        finally:
+            self.held -= 1
+        if request.transport is None or request.transport.is_closing():
+            self.dropped += 1
+            return False
+        return True
+
     def _failure(self) -> web.Response | None:
         if self.fail_next:
             status = self.fail_next.pop(0)
@@ -44,6 +80,8 @@ class FakeConnector:
         return None
 
     async def _send(self, request: web.Request) -> web.Response:
+        if not await self._arrived(request):
+            return web.Response(status=503)
         if failure := self._failure():
             return failure
         activity = await request.json()
@@ -53,6 +91,8 @@ class FakeConnector:
         return web.json_response({"id": activity["id"]})
 
     async def _update(self, request: web.Request) -> web.Response:
+        if not await self._arrived(request):
+            return web.Response(status=503)
         if failure := self._failure():
             return failure
         activity = await request.json()
@@ -62,6 +102,8 @@ class FakeConnector:
         return web.json_response({"id": request.match_info["activity_id"]})
 
     async def _create(self, request: web.Request) -> web.Response:
+        if not await self._arrived(request):
+            return web.Response(status=503)
         if failure := self._failure():
             return failure
         params = await request.json()
