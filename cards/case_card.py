@@ -17,6 +17,7 @@ from cards.case_texts import age_text, event_text, next_step_text, organisation_
 from cards.case_verbs import REFRESH, action_data
 from cards.common import Card, adaptive_card, error_card, facts, heading, paragraph
 from domain.case import Case, CaseKind, Person, Status
+from domain.reminders import ReminderOutlook
 from messages import text
 
 DEFAULT_SERVICENOW_PATTERN = r"(INC|RITM|CS|REQ)\d{7}"
@@ -39,7 +40,15 @@ def call_link(person: Person) -> str | None:
     return f"https://teams.microsoft.com/l/call/0/0?users={quote(person.aad_id)}"
 
 
-def _facts(case: Case, now: datetime, locale: str | None) -> dict[str, Any]:
+def _reminder_text(outlook: ReminderOutlook, locale: str | None) -> str:
+    when = stockholm_time(outlook.next_due)
+    if outlook.overdue_hours is None:
+        return text("case_reminder_next", locale, when=when)
+    hours = f"{outlook.overdue_hours:.1f}".replace(".", "," if not (locale or "").startswith("en") else ".")
+    return text("case_reminder_overdue", locale, hours=hours, when=when)
+
+
+def _facts(case: Case, now: datetime, locale: str | None, outlook: ReminderOutlook | None) -> dict[str, Any]:
     rows = [
         (text("summary_org", locale), organisation_label(case, locale)),
         (text("summary_patient_id", locale), case.patient_id),
@@ -57,6 +66,8 @@ def _facts(case: Case, now: datetime, locale: str | None) -> dict[str, Any]:
     rows.append((text("case_assignee", locale), assignee))
     label = "case_next_step" if case.is_open else "case_outcome"
     rows.append((text(label, locale), next_step_text(case, locale)))
+    if outlook is not None and case.is_open:
+        rows.append((text("case_reminder", locale), _reminder_text(outlook, locale)))
     if case.servicenow_number:
         rows.append((text("case_servicenow", locale), case.servicenow_number))
     if case.status is Status.REJECTED and case.rejection_reason:
@@ -116,10 +127,12 @@ def create_case_card(
     locale: str | None = None,
     servicenow_pattern: str = DEFAULT_SERVICENOW_PATTERN,
     note: str = "",
+    outlook: ReminderOutlook | None = None,
 ) -> Card:
     """The case as `viewer` (an admin) sees it; `viewer=None` is the card posted in the thread.
 
-    `admins` name the reassign choices and, as ids, who Teams refreshes the card for.
+    `admins` name the reassign choices and, as ids, who Teams refreshes the card for; `outlook`
+    says what is overdue and when the next reminder goes out (refreshed on every view).
     """
     body: list[dict[str, Any]] = []
     if note:
@@ -127,7 +140,7 @@ def create_case_card(
     body += [
         heading(text("case_title", locale, number=case.number)),
         paragraph(text(f"case_kind_{case.kind.value}", locale), spacing="none", isSubtle=True),
-        _facts(case, now, locale),
+        _facts(case, now, locale, outlook),
         *_submitter(case, locale),
         *_assignment(case, viewer, locale),
         *_history(case, locale),

@@ -159,6 +159,34 @@ def overdue_summary(
     return [(case, kind, hours) for _, case, kind, hours in rows]
 
 
+@dataclass(frozen=True)
+class ReminderOutlook:
+    """What the case card shows: how far past its first reminder a case is, and the next one."""
+
+    kind: ReminderKind
+    overdue_hours: float | None  # business hours past the first reminder; None = not yet due
+    next_due: datetime
+
+
+def reminder_outlook(
+    case: Case, now: datetime, calendar: BusinessCalendar, policy: ReminderPolicy
+) -> ReminderOutlook | None:
+    """None for a final case; otherwise the overdue time and the next reminder after `now`."""
+    require_aware(now)
+    kind = reminder_kind(case)
+    if kind is None:
+        return None
+    first = _due_at(case, kind, 1, calendar, policy)
+    if first > now:
+        return ReminderOutlook(kind, None, first)
+    overdue = calendar.business_hours_between(first, now)
+    # Jump close to the next one in the series instead of walking every reminder since.
+    sequence = int(overdue // policy.cadence(kind).every.in_hours(calendar)) + 1
+    while (due := _due_at(case, kind, sequence, calendar, policy)) <= now:
+        sequence += 1
+    return ReminderOutlook(kind, overdue, due)
+
+
 def _due_at(
     case: Case, kind: ReminderKind, sequence: int, calendar: BusinessCalendar, policy: ReminderPolicy
 ) -> datetime:

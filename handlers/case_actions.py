@@ -22,6 +22,7 @@ from config import Settings
 from domain.case import Action, Case, CaseError, Person, Status
 from domain.clock import Clock
 from domain.ports import VersionConflict
+from domain.reminders import reminder_outlook
 from domain.services import CaseService
 from handlers.card_actions import CardActions, InvokeBody
 from handlers.case_inputs import InvalidInput, card_version_of, step_inputs
@@ -60,6 +61,8 @@ class CaseActions:
         self._team = team
         self._clock = clock
         self._servicenow = re.compile(settings.servicenow_pattern)
+        self._calendar = settings.business_calendar()
+        self._policy = settings.reminder_policy()
 
     def register(self, card_actions: CardActions) -> None:
         card_actions.register(REFRESH, self.refresh)
@@ -86,6 +89,7 @@ class CaseActions:
             locale=locale,
             servicenow_pattern=self._servicenow.pattern,
             note=text(note, locale, **values) if note else "",
+            outlook=reminder_outlook(case, self._clock(), self._calendar, self._policy),
         )
         return card_invoke_response(card)
 

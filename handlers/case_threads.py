@@ -16,9 +16,11 @@ from botbuilder.schema import Activity
 from adapters.proactive import DeliveryFailed
 from cards.case_card import create_case_card
 from cards.case_texts import event_text
+from config import Settings
 from domain.case import Case, Event
 from domain.clock import Clock
 from domain.ports import CaseRepository, ConversationReferences, VersionConflict
+from domain.reminders import reminder_outlook
 from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
 from messages import text
 
@@ -76,14 +78,16 @@ class CaseThreads:
         references: ConversationReferences,
         team: CentralTeam,
         sender: Sender,
-        servicenow_pattern: str,
+        settings: Settings,
         clock: Clock,
     ) -> None:
         self._cases = cases
         self._references = references
         self._team = team
         self._sender = sender
-        self._servicenow_pattern = servicenow_pattern
+        self._servicenow_pattern = settings.servicenow_pattern
+        self._calendar = settings.business_calendar()
+        self._policy = settings.reminder_policy()
         self._clock = clock
 
     async def post(self, case: Case, channel: ChannelBinding) -> Case:
@@ -122,6 +126,7 @@ class CaseThreads:
             self._clock(),
             locale=CHANNEL_LOCALE,
             servicenow_pattern=self._servicenow_pattern,
+            outlook=reminder_outlook(case, self._clock(), self._calendar, self._policy),
         )
 
     async def channel_key(self, channel: ChannelBinding) -> str:

@@ -60,7 +60,7 @@ class Routing:
         self._references = references
         self._team = team
         self._sender = sender
-        self._threads = CaseThreads(cases, references, team, sender, settings.servicenow_pattern, clock)
+        self._threads = CaseThreads(cases, references, team, sender, settings, clock)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register("case_filed", self.on_case_filed)

@@ -268,4 +268,7 @@ MESSAGES: dict[str, str] = {
     "reminder_kind_step_idle": "next step waiting",
     "reminder_kind_vendor_wait": "waiting for the vendor",
     "reminder_kind_awaiting_forward": "not forwarded by the municipality",
+    "case_reminder": "Reminder",
+    "case_reminder_next": "next {when}",
+    "case_reminder_overdue": "⚠️ overdue by {hours} business hours – next reminder {when}",
 }

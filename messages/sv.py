@@ -282,4 +282,7 @@ MESSAGES: dict[str, str] = {
     "reminder_kind_step_idle": "nästa steg väntar",
     "reminder_kind_vendor_wait": "väntar på leverantören",
     "reminder_kind_awaiting_forward": "inte vidareskickat från kommunen",
+    "case_reminder": "Påminnelse",
+    "case_reminder_next": "nästa {when}",
+    "case_reminder_overdue": "⚠️ försenat {hours} arbetstimmar – nästa påminnelse {when}",
 }

@@ -9,7 +9,9 @@ import pytest
 
 from cards.case_card import create_case_card, create_forwarded_card, create_refusal_card
 from cards.case_verbs import REFRESH, VERBS
+from domain.business_time import BusinessCalendar
 from domain.case import Action, Case, CaseKind, Organisation, OrgKind, Person, Status
+from domain.reminders import ReminderPolicy, reminder_outlook
 from tests.routing.conftest import find_action, verbs_of
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -214,3 +216,14 @@ def test_forwarded_and_refusal_cards_show_nothing_of_the_patient():
     assert "P12345" not in texts(create_forwarded_card(case))
     refusal = create_refusal_card("not_admin")
     assert "Inte tillåtet" in texts(refusal) and "actions" not in refusal
+
+
+def test_the_card_shows_what_is_overdue_and_when_the_next_reminder_goes_out():
+    calendar, policy, case = BusinessCalendar(), ReminderPolicy(), make_case()
+    fresh = create_case_card(case, None, ADMINS, T0, outlook=reminder_outlook(case, T0, calendar, policy))
+    assert "nästa" in texts(fresh) and "försenat" not in texts(fresh)
+    late = T0 + timedelta(days=2)
+    overdue = create_case_card(
+        case, None, ADMINS, late, outlook=reminder_outlook(case, late, calendar, policy)
+    )
+    assert "försenat" in texts(overdue) and "arbetstimmar" in texts(overdue)

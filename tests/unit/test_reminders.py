@@ -18,6 +18,7 @@ from domain.reminders import (
     ReminderPolicy,
     next_reminder,
     overdue_summary,
+    reminder_outlook,
 )
 
 CAL = BusinessCalendar()
@@ -245,3 +246,24 @@ def test_overdue_summary_counts_a_reminder_due_at_closing_as_overdue_by_nothing_
 def test_overdue_summary_rejects_a_naive_now() -> None:
     with pytest.raises(ValueError, match="naive"):
         overdue_summary([make_case()], datetime(2026, 3, 4, 10), CAL, POLICY)  # no zone
+
+
+def test_outlook_of_a_fresh_case_is_its_first_reminder():
+    case = make_case(assignee=None)
+    outlook = reminder_outlook(case, MONDAY_9, CAL, POLICY)
+    assert outlook is not None and outlook.overdue_hours is None
+    assert outlook.next_due == CAL.add_business_hours(MONDAY_9, 4)
+
+
+def test_outlook_of_an_overdue_case_counts_business_hours_and_finds_the_next_reminder():
+    case = make_case(assignee=None)
+    first = CAL.add_business_hours(MONDAY_9, 4)
+    now = CAL.add_business_hours(first, 11)  # one business day (9 h) and 2 h past the first
+    outlook = reminder_outlook(case, now, CAL, POLICY)
+    assert outlook is not None and outlook.kind is ReminderKind.UNASSIGNED
+    assert outlook.overdue_hours == pytest.approx(11)
+    assert outlook.next_due == CAL.add_business_hours(first, 18)  # the third reminder
+
+
+def test_a_closed_case_has_no_outlook():
+    assert reminder_outlook(make_case(status=Status.CLOSED), MONDAY_9, CAL, POLICY) is None
