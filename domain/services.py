@@ -15,7 +15,7 @@ from typing import Any
 from domain.case import Action, Case, CaseError, Event, OrgKind, Person, Status
 from domain.clock import Clock
 from domain.intake import IntakeDraft
-from domain.ports import AuditEntry, AuditLog, CaseFilter, CaseRepository, DueIndex
+from domain.ports import AuditEntry, AuditLog, CaseFilter, CaseRepository, DueIndex, VersionConflict
 
 
 class Outbox:
@@ -64,7 +64,13 @@ class CaseService:
         new = draft.to_case(submitter, now)
         if new.organisation.kind is OrgKind.MUNICIPALITY and new.organisation.name in self._forwarding:
             new.status = Status.AWAITING_FORWARD  # the starting state, not a transition: no event
-        case = await self.cases.create(new)
+        try:
+            case = await self.cases.create(new)
+        except VersionConflict:  # a second click filed the same draft a moment earlier
+            existing = await self.cases.get(draft.draft_id)
+            if existing is None:
+                raise
+            return existing, False
         await self._audit.append(
             AuditEntry(
                 case_id=case.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from domain.case import CaseKind, Status
@@ -194,3 +196,12 @@ async def test_english_intake(bot):
     assert "Check your report" in str(card)
     done = await chat.say(value=card_action_data(card, "Send"))
     assert "phone you" in done
+
+
+async def test_two_simultaneous_submit_clicks_file_one_case(bot):
+    chat = bot.chat(ANNA)
+    card = await answer_until_summary(chat, ["ny anmälan", "Region Västernorrland", "nej", "P12345", "ja"])
+    submit = card_action_data(card, "Skicka")
+    replies = await asyncio.gather(chat.say(value=submit), chat.say(value=submit))
+    assert any("SID-2026-0001" in reply for reply in replies)
+    assert len(await bot.services.stores.cases.list()) == 1
