@@ -1,10 +1,12 @@
 """Fixtures for the browser E2E tests (`make e2e` = `pytest -m e2e tests/e2e`).
 
 Per test: a fresh bot (own port, temporary DATA_DIR), a Playground pointing at it, and a
-headless Debian chromium with a new profile. Everything a failure needs is written to
-`tests/e2e/artifacts/<test>/`: numbered screenshots of each step (`NN-step.png`, and
-`NN-failed-<step>.png` at the step that failed), `bot.log`, `playground.log`,
-`playground-devtools.log`, `page.html` and `ws-frames.json` (what the bot sent).
+headless Debian chromium with a new profile (`stack` lets a test choose the bot's settings and
+open one such UI per person). Everything a failure needs is written to
+`tests/e2e/artifacts/<test>/`: numbered screenshots of each step (`NN-step.png`, or
+`NN-<person>-step.png` with several UIs, and `NN-failed-<step>.png` at the step that failed),
+`bot.log`, `playground*.log`, `playground*-devtools.log`, `page*.html` and `ws-frames*.json`
+(what the bot sent).
 """
 
 from __future__ import annotations
@@ -16,16 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Playwright, sync_playwright
 
-from tests.e2e.playground import (
-    ARTIFACTS,
-    CHROMIUM,
-    PLAYGROUND_BIN,
-    ManagedProcess,
-    Playground,
-    reset_dir,
-    start_bot,
-    start_playground,
-)
+from tests.e2e.playground import ARTIFACTS, CHROMIUM, PLAYGROUND_BIN, Playground, Stack, reset_dir
 
 FAILED = pytest.StashKey[bool]()
 ARTIFACT_DIR = pytest.StashKey[Path]()
@@ -65,26 +58,19 @@ def e2e_artifacts(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def playground(
+def stack(
     request: pytest.FixtureRequest, playwright: Playwright, e2e_artifacts: Path, tmp_path: Path
-) -> Iterator[Playground]:
-    """The bot + Playground + browser, with the Playground page open on the personal chat."""
-    processes: list[ManagedProcess] = []
-    ui: Playground | None = None
+) -> Iterator[Stack]:
+    """Nothing started yet: the test starts the bot (with its settings) and opens the UIs."""
+    started = Stack(playwright, e2e_artifacts, tmp_path)
     try:
-        bot, endpoint = start_bot(tmp_path / "data", e2e_artifacts / "bot.log")
-        processes.append(bot)
-        workdir = reset_dir(tmp_path / "playground")
-        server, base_url = start_playground(endpoint, workdir, e2e_artifacts / "playground.log")
-        processes.append(server)
-        ui = Playground(playwright, base_url, e2e_artifacts, tmp_path / "profile")
-        ui.open()
-        yield ui
+        yield started
     finally:
-        if ui is not None:
-            if request.node.stash.get(FAILED, False):
-                ui.screenshot(f"failed-after-{ui.current_step}")
-            ui.save_page()
-            ui.close()
-        for process in reversed(processes):
-            process.stop()
+        started.close(failed=request.node.stash.get(FAILED, False))
+
+
+@pytest.fixture
+def playground(stack: Stack) -> Playground:
+    """The bot (default settings) + Playground + browser, with the page open on the personal chat."""
+    stack.start_bot()
+    return stack.open_ui()

@@ -1,9 +1,13 @@
 """Browser E2E harness: the real bot, the Microsoft 365 Agents Playground and Debian chromium.
 
-Each test gets a bot subprocess (free port, temporary DATA_DIR, local mode), a Playground
-subprocess pointing at it (free port, the repo's `.m365agentsplayground.yml`) and a headless
-chromium with a fresh profile, driven by Python Playwright (sync API). Screenshots and logs go
-to `tests/e2e/artifacts/<test>/`.
+Each test gets a bot subprocess (free port, temporary DATA_DIR, local mode, settings of its
+choice), and per person a Playground subprocess pointing at it (free port, the repo's
+`.m365agentsplayground.yml` or a copy with another currentUser) and a headless chromium with a
+fresh profile, driven by Python Playwright (sync API) — see `Stack`. Screenshots and logs go to
+`tests/e2e/artifacts/<test>/`.
+
+One thing Teams does is done here because the Playground does not: user-specific card views
+(`refresh.userIds`), see `Playground._teams_card_refresh`.
 
 Verified against @microsoft/m365agentsplayground 0.2.28 and chromium 156. The UI's CSS classes
 are hashed (Fluent UI / Griffel), so the selectors below use ARIA roles and labels, the
@@ -25,6 +29,8 @@ Lexical editor attribute and the few stable `fui-*`, `fai-*` and `ac-*` class na
   author is `[aria-label="Message author"]` (missing on your own messages) and the body is the
   header's next sibling (bot bodies are `.fai-OutputCard`); in channels the author is the
   header's first `span.fui-Text`; a top-level post's body is the sibling after `.fui-CardHeader`.
+- hero cards (the bot's choice prompts): `[data-tid="hero-card"]`; their imBack buttons do
+  nothing in 0.2.28 ("Action type imBack is not supported yet"): type the choice instead.
 - adaptive cards: `.ac-adaptiveCard`; buttons are `button[title=<action title>]` inside
   `.ac-actionSet`; inputs are `.ac-input-container input` (aria-label = label or placeholder).
 - log panel (right): toggle `button[title="Hide log panel"]`, clear `button[title="Clear logs"]`.
@@ -37,6 +43,7 @@ Lexical editor attribute and the few stable `fui-*`, `fai-*` and `ac-*` class na
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -49,12 +56,15 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from playwright.sync_api import BrowserContext, Locator, Page, Playwright, WebSocket
+from playwright.sync_api import BrowserContext, Locator, Page, Playwright, WebSocket, WebSocketRoute
+
+from messages import text as catalogue_text
+from tests.e2e.playground_config import write_config_as
 
 REPO = Path(__file__).resolve().parents[2]
 PLAYGROUND_DIR = REPO / "deployment" / "playground"
@@ -97,6 +107,14 @@ _MESSAGES_JS = """
   return {author: author ? author.innerText.trim() : '', text: body ? body.innerText.trim() : ''};
 }).filter(m => m !== null)
 """
+
+
+def shown(key: str, **values: object) -> str:
+    """The start of a catalogue text as the Playground shows it: first paragraph, plain text,
+    leading symbols (an emoji) dropped, cut at a word boundary."""
+    first = plain(catalogue_text(key, BOT_LOCALE, **values).split("\n\n")[0])
+    first = re.sub(r"^\W+", "", first)
+    return first if len(first) <= 70 else first[:70].rsplit(" ", 1)[0]
 
 
 def normalise(text: str) -> str:
@@ -181,9 +199,14 @@ class ManagedProcess:
 
 
 def start_bot(
-    data_dir: Path, log_path: Path, port: int | None = None, command: list[str] | None = None
+    data_dir: Path,
+    log_path: Path,
+    port: int | None = None,
+    command: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[ManagedProcess, str]:
-    """`python bot.py` from the repo root in local mode; returns the process and its endpoint."""
+    """`python bot.py` from the repo root in local mode; returns the process and its endpoint.
+    `env` adds settings (ADMIN_IDS, CENTRAL_CHANNEL_ID, ...) on top of the local-mode ones."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -197,6 +220,7 @@ def start_bot(
         "REDIS_URL": "",
         "LANGUAGE": BOT_LANGUAGE,
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     command = command or [str(REPO / ".venv" / "bin" / "python"), "bot.py"]
     bot = ManagedProcess("bot", command, REPO, env, log_path)
@@ -205,17 +229,22 @@ def start_bot(
 
 
 def start_playground(
-    bot_endpoint: str, workdir: Path, log_path: Path, port: int | None = None
+    bot_endpoint: str,
+    workdir: Path,
+    log_path: Path,
+    port: int | None = None,
+    config: Path = PLAYGROUND_CONFIG,
 ) -> tuple[ManagedProcess, str]:
-    """The Playground binary itself (one PID), serving the UI on a free port."""
+    """The Playground binary itself (one PID), serving the UI on a free port; `config` is the
+    repo's `.m365agentsplayground.yml` or a copy with another currentUser (playground_config)."""
     if not PLAYGROUND_BIN.exists():
         raise RuntimeError(f"{PLAYGROUND_BIN} is missing: run `cd deployment/playground && npm ci`")
     port = port or free_port()
-    devtools_log = log_path.with_name("playground-devtools.log")
+    devtools_log = log_path.with_name(f"{log_path.stem}-devtools.log")
     env = {
         **os.environ,
         "TEAMSAPPTESTER_BROWSER": "none",
-        "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(PLAYGROUND_CONFIG),
+        "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
         "M365_AGENTS_PLAYGROUND_LOGFILE": str(devtools_log),
         "TZ": os.environ.get("TZ", "Europe/Stockholm"),
     }
@@ -249,11 +278,23 @@ class Playground:
     step name and raises an AssertionError that names the step.
     """
 
-    def __init__(self, playwright: Playwright, base_url: str, artifacts: Path, profile_dir: Path) -> None:
+    def __init__(
+        self,
+        playwright: Playwright,
+        base_url: str,
+        artifacts: Path,
+        profile_dir: Path,
+        *,
+        name: str = "",
+        shots: Iterator[int] | None = None,
+    ) -> None:
+        """`name` tells two UIs of one test apart in artifact names (`NN-<name>-<step>.png`);
+        `shots` numbers their screenshots in one sequence."""
         self.base_url = base_url
         self.artifacts = artifacts
+        self.name = name
         self.current_step = "start"
-        self._shots = 0
+        self._shots = shots if shots is not None else itertools.count(1)
         self._mark: Counter[str] = Counter()
         self._mode = "chat"
         self.frames: list[dict[str, Any]] = []
@@ -269,6 +310,7 @@ class Playground:
         self.page: Page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.page.on("websocket", self._on_websocket)
+        self.page.route_web_socket(re.compile(r"/_ws_conversation/"), self._teams_card_refresh)
         self._config: dict[str, Any] | None = None
 
     # --- set-up ----------------------------------------------------------------------------
@@ -310,9 +352,9 @@ class Playground:
         self.screenshot(name)
 
     def screenshot(self, step_name: str) -> Path:
-        self._shots += 1
         slug = re.sub(r"[^\w-]+", "-", step_name, flags=re.UNICODE).strip("-").lower()[:60]
-        path = self.artifacts / f"{self._shots:02d}-{slug}.png"
+        who = f"{self.name}-" if self.name else ""
+        path = self.artifacts / f"{next(self._shots):02d}-{who}{slug}.png"
         try:
             self.page.screenshot(path=str(path), full_page=True)
         except Exception as exc:  # a dead browser must not hide the real failure
@@ -320,10 +362,11 @@ class Playground:
         return path
 
     def save_page(self, name: str = "page") -> None:
+        suffix = f"-{self.name}" if self.name else ""
         with contextlib.suppress(Exception):
-            (self.artifacts / f"{name}.html").write_text(self.page.content())
+            (self.artifacts / f"{name}{suffix}.html").write_text(self.page.content())
         with contextlib.suppress(Exception):
-            (self.artifacts / "ws-frames.json").write_text(
+            (self.artifacts / f"ws-frames{suffix}.json").write_text(
                 json.dumps(self.frames, ensure_ascii=False, indent=1)
             )
 
@@ -445,6 +488,14 @@ class Playground:
             f"[step {self.current_step!r}] no bot message containing {wanted!r} within {timeout:.0f} s;"
             f" the bot said:\n{said}"
         )
+
+    def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+        """Poll `condition` while Playwright delivers page and websocket events."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"[step {self.current_step!r}] {what}: not within {timeout:.0f} s")
+            self.page.wait_for_timeout(100)
 
     def settle(self, quiet: float = 1.5, timeout: float = 10.0) -> list[str]:
         """Wait until no new bot message has appeared for `quiet` seconds; return the new ones."""
@@ -580,6 +631,96 @@ class Playground:
         status, answer = http_json("POST", self.base_url + "/_internal/v1/customActivities", body)
         assert status == 200, f"[step {self.current_step!r}] customActivities answered {status}: {answer}"
 
+    # --- what Teams does and the Playground does not: user-specific card views ---------------
+    def _teams_card_refresh(self, ws: WebSocketRoute) -> None:
+        """Show every card as Teams shows it to the current user.
+
+        Teams renders a card that has `refresh` with the current user in `refresh.userIds` by
+        invoking that refresh action (an `adaptiveCard/action` invoke) and showing the returned
+        card to that user only ("user-specific view"). Playground 0.2.28 does not: its log
+        panel warns "User specific view is not supported yet" and shows everyone the shared
+        card. The bot relies on it: the shared case card offers only "Jag tar ärendet" / "Ta
+        över", and every update of the card in the channel would take the assignee's step
+        buttons away. So the page's conversation stream passes through here, and a new or
+        updated card with a refresh for this user is replaced by the card the bot answers to
+        that refresh — sent through the Playground's own invoke endpoint, exactly as the UI
+        sends a click (so it also shows in the log panel). Everything else passes unchanged.
+        `ws-frames.json` keeps the stream as the server sent it, plus a "refresh" entry for each
+        card replaced here.
+        """
+        server = ws.connect_to_server()
+
+        def forward(message: str | bytes) -> None:
+            try:
+                rendered = self._as_teams_renders(message)
+            except Exception as exc:  # never lose a frame: the page gets the shared card then
+                self.frames.append({"stream": "refresh", "error": repr(exc), "card": False})
+                rendered = message
+            ws.send(rendered)
+
+        server.on_message(forward)
+
+    def _as_teams_renders(self, message: str | bytes) -> str | bytes:
+        try:
+            frame = json.loads(message)
+        except (TypeError, ValueError):
+            return message
+        if not isinstance(frame, dict) or frame.get("action") not in ("createMessage", "updateMessage"):
+            return message
+        posted = frame.get("message")
+        if not isinstance(posted, dict):
+            return message
+        changed = False
+        for attachment in posted.get("attachments") or []:
+            card = attachment.get("content")
+            refresh = card.get("refresh") if isinstance(card, dict) else None
+            if not isinstance(refresh, dict) or self.user_id not in (refresh.get("userIds") or []):
+                continue
+            conversation = self._thread_of(str(frame.get("actionConversationId")), str(posted["messageId"]))
+            fresh = self._refresh_card(conversation, str(posted["messageId"]), refresh["action"])
+            if fresh is not None:
+                attachment["content"] = fresh
+                changed = True
+        return json.dumps(frame, ensure_ascii=False) if changed else message
+
+    def _thread_of(self, conversation_id: str, message_id: str) -> str:
+        """A channel post's own conversation is its thread: "<channel>;messageid=<post>"."""
+        channels = {team["id"] for team in self.config["teams"]}
+        channels |= {c["id"] for team in self.config["teams"] for c in team["channels"]}
+        if conversation_id in channels:
+            return f"{conversation_id};messageid={message_id}"
+        return conversation_id
+
+    def _refresh_card(self, conversation_id: str, message_id: str, action: dict[str, Any]) -> Any:
+        body = {
+            "name": "adaptiveCard/action",
+            "value": {"action": action, "trigger": "automatic"},
+            "from": {"id": self.user_id},
+            "conversation": {"id": conversation_id},
+            "replyToId": message_id,
+        }
+        status, answer = http_json("POST", self.base_url + "/_conversation/v1/invoke", body, timeout=10)
+        card = answer.get("value") if isinstance(answer, dict) else None
+        ok = status == 200 and isinstance(card, dict) and card.get("type") == "AdaptiveCard"
+        self.frames.append(
+            {
+                "stream": "refresh",
+                "conversationId": conversation_id,
+                "action": action,
+                "status": status,
+                "card": ok,
+            }
+        )
+        return card if ok else None
+
+    def card_refreshes(self) -> list[dict[str, Any]]:
+        """The refresh actions done for this user so far (oldest first), answered with a card."""
+        return [f["action"] for f in self.frames if f["stream"] == "refresh" and f["card"]]
+
+    @property
+    def user_id(self) -> str:
+        return str(self.config["currentUser"]["id"])
+
     # --- what the bot sent, from the websocket ----------------------------------------------
     def _on_websocket(self, ws: WebSocket) -> None:
         stream = "log" if "/log/stream" in ws.url else "conversation"
@@ -590,33 +731,104 @@ class Playground:
 
         ws.on("framereceived", record)
 
-    def bot_texts_in(self, conversation_id: str) -> list[str]:
-        """Text (and card JSON) of every activity the bot sent to a conversation, as the
-        Playground's log stream reports it; this covers conversations the UI does not show."""
-        texts = []
+    def bot_activities_in(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every activity the bot sent to (or updated in) a conversation, as the Playground's
+        log stream reports it; this covers conversations the UI does not show."""
+        activities = []
         for frame in self.frames:
             log = frame.get("log") or {}
             if frame["stream"] != "log" or log.get("from") != "User Application":
                 continue
             if str(log.get("conversationId", "")).split(";")[0] != conversation_id.split(";")[0]:
                 continue
-            body = (log.get("request") or {}).get("body") or {}
+            body = (log.get("request") or {}).get("body")
+            if isinstance(body, dict):
+                activities.append(body)
+        return activities
+
+    def bot_texts_in(self, conversation_id: str) -> list[str]:
+        """Text (and card JSON) of every activity the bot sent to a conversation."""
+        texts = []
+        for body in self.bot_activities_in(conversation_id):
             parts = [body.get("text") or ""]
             parts += [json.dumps(a.get("content"), ensure_ascii=False) for a in body.get("attachments") or []]
             texts.append(" ".join(p for p in parts if p))
         return texts
 
-    def wait_for_bot_text_in(self, conversation_id: str, substring: str, timeout: float = 15.0) -> str:
+    def wait_for_bot_text_in(
+        self, conversation_id: str, substring: str, timeout: float = 15.0, *, since: int = 0
+    ) -> str:
+        """The first bot message in a conversation (from the `since`-th on) containing `substring`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for text in self.bot_texts_in(conversation_id):
+            for text in self.bot_texts_in(conversation_id)[since:]:
                 if substring in text:
                     return text
             self.page.wait_for_timeout(200)  # lets Playwright deliver websocket events
+        said = "\n".join(f"  - {t[:300]}" for t in self.bot_texts_in(conversation_id)[since:])
         raise AssertionError(
             f"[step {self.current_step!r}] no bot message containing {substring!r} in "
-            f"{conversation_id} within {timeout:.0f} s; got {self.bot_texts_in(conversation_id)}"
+            f"{conversation_id} within {timeout:.0f} s; the bot said:\n{said or '  (nothing new)'}"
         )
+
+
+class Stack:
+    """One test's processes and browsers: a bot, and one Playground + browser per person.
+
+    Several Playgrounds may point at the same bot at once, each with its own currentUser (a
+    copy of the yml from `playground_config`): that is how one test has region staff file a
+    case in one UI while a central admin works it in another. The bot answers each one at the
+    `serviceUrl` of the activity it last got from that person or channel.
+    """
+
+    def __init__(self, playwright: Playwright, artifacts: Path, scratch: Path) -> None:
+        self.playwright = playwright
+        self.artifacts = artifacts
+        self.scratch = scratch
+        self.endpoint = ""
+        self.uis: list[Playground] = []
+        self._processes: list[ManagedProcess] = []
+        self._shots = itertools.count(1)
+
+    def start_bot(self, env: dict[str, str] | None = None) -> str:
+        bot, self.endpoint = start_bot(self.scratch / "data", self.artifacts / "bot.log", env=env)
+        self._processes.append(bot)
+        return self.endpoint
+
+    def open_ui(self, name: str = "", *, as_user: str | None = None) -> Playground:
+        """A Playground on the bot and a browser on it, opened on the personal chat. `as_user`
+        makes that person currentUser (default: the yml's, Anna Lindqvist)."""
+        suffix = f"-{name}" if name else ""
+        config = PLAYGROUND_CONFIG
+        if as_user is not None:
+            config = write_config_as(as_user, self.scratch / f"config{suffix}" / PLAYGROUND_CONFIG.name)
+        server, base_url = start_playground(
+            self.endpoint,
+            reset_dir(self.scratch / f"playground{suffix}"),
+            self.artifacts / f"playground{suffix}.log",
+            config=config,
+        )
+        self._processes.append(server)
+        ui = Playground(
+            self.playwright,
+            base_url,
+            self.artifacts,
+            self.scratch / f"profile{suffix}",
+            name=name,
+            shots=self._shots,
+        )
+        self.uis.append(ui)
+        ui.open()
+        return ui
+
+    def close(self, failed: bool) -> None:
+        for ui in self.uis:
+            if failed:
+                ui.screenshot(f"failed-after-{ui.current_step}")
+            ui.save_page()
+            ui.close()
+        for process in reversed(self._processes):
+            process.stop()
 
 
 def reset_dir(path: Path) -> Path:

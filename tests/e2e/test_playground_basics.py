@@ -11,19 +11,10 @@ import re
 
 import pytest
 
-from messages import text
-from tests.e2e.playground import BOT_LOCALE, Playground, plain
+from tests.e2e.playground import Playground, shown
 from tests.support.numbers import personnummer
 
 pytestmark = pytest.mark.e2e
-
-
-def shown(key: str) -> str:
-    """The start of a catalogue text as the Playground shows it: first paragraph, plain text,
-    leading symbols (an emoji) dropped, cut at a word boundary."""
-    first = plain(text(key, BOT_LOCALE).split("\n\n")[0])
-    first = re.sub(r"^\W+", "", first)
-    return first if len(first) <= 70 else first[:70].rsplit(" ", 1)[0]
 
 
 def test_greeting_when_the_chat_opens(playground: Playground) -> None:
