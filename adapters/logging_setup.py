@@ -65,3 +65,6 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     root.setLevel(level)
     # aiohttp's access log would print request lines every turn; keep it to warnings.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # msrest warns on every attribute botbuilder's schema lacks ("trigger" in every card refresh
+    # Teams sends, "teamsChannelId"...): noise on each admin's view, never actionable.
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)

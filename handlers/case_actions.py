@@ -155,6 +155,10 @@ class CaseActions:
         await self._team.learn([actor])
         if card_version_of(data) != card_version(case):
             return await self._card(context, case, actor, "note_stale")  # a double click ends here
+        if action is Action.TAKE and case.assignee is not None and case.assignee.id == actor.id:
+            # The holder clicked "Ta över" on the shared card (Teams showed it without her own
+            # view: a client without per-user views, or beyond the 60 refresh ids): her steps.
+            return await self._card(context, case, actor)
         if action not in case.allowed_actions(actor):
             # The card never offered this (a forged or replayed verb): audited, nothing changes.
             await self._service.refuse(

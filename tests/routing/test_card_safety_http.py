@@ -53,6 +53,18 @@ async def test_a_double_click_records_the_step_once(team, posted):
     assert team.thread_texts(case).count("**Karin Holm** har ringt anmälaren.") == 1
 
 
+async def test_the_holder_clicking_take_on_the_shared_card_gets_her_steps_and_nothing_is_audited(
+    team, posted
+):
+    shared = await team.view(LARS, posted)  # the card as anyone but the holder sees it
+    await taken(team, posted)
+    case = await team.case(posted.id)
+    shared_data = find_action(shared, "case.take")["data"] | {"version": len(case.events)}
+    status, body = await team.invoke(KARIN, "case.take", shared_data)
+    assert status == 200 and "case.record_call" in verbs_of(body["value"])
+    assert await audit_whats(team, posted.id) == ["filed:", "take:Karin Holm"]
+
+
 async def test_two_admins_racing_for_a_case_get_one_winner(team, posted):
     data = find_action(await team.view(KARIN, posted), "case.take")["data"]
     results = await asyncio.gather(
