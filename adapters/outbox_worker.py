@@ -21,6 +21,16 @@ log = logging.getLogger(__name__)
 Handler = Callable[[DueItem], Awaitable[None]]
 
 
+class RetryLater(Exception):
+    """A handler's "not yet" (no channel linked, no reference stored yet): the item comes back
+    after `delay` rather than after the whole lease, so the first case after set-up is not held
+    up for minutes."""
+
+    def __init__(self, message: str, delay: timedelta = timedelta(seconds=15)) -> None:
+        super().__init__(message)
+        self.delay = delay
+
+
 class OutboxWorker:
     def __init__(
         self,
@@ -59,6 +69,10 @@ class OutboxWorker:
                 continue
             try:
                 await handler(item)
+            except RetryLater as later:
+                # Rescheduling clears the claim, so the item is simply due again soon.
+                await self._due.schedule(item.item_id, self._clock() + later.delay, item.payload)
+                continue
             except Exception:
                 # Left claimed: it comes back after the lease. The redacting log filter covers text.
                 log.exception("outbox item %s failed; will retry after its lease", item.item_id)

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
+from adapters.outbox_worker import RetryLater
 from adapters.proactive import DeliveryFailed
 from cards.case_card import create_case_card
 from cards.case_texts import event_text
@@ -51,9 +52,9 @@ class Sender(Protocol):
     ) -> None: ...
 
 
-class NotReady(Exception):
-    """Routing cannot proceed yet (no channel linked, no reference stored): the worker retries
-    the item after its lease, so nothing is lost while an admin sets things up."""
+class NotReady(RetryLater):
+    """Routing cannot proceed yet (no channel linked, no reference stored): the worker brings the
+    item back shortly, so nothing is lost or long delayed while an admin sets things up."""
 
 
 def card_activity(card: dict[str, Any]) -> Activity:

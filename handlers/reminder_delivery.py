@@ -21,6 +21,7 @@ from typing import Protocol
 
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
+from adapters.outbox_worker import RetryLater
 from adapters.proactive import DeliveryFailed
 from domain.case import Case, Person
 from domain.clock import Clock
@@ -46,8 +47,8 @@ class Team(Protocol):
     def is_lead(self, person: Person) -> bool: ...
 
 
-class NoChannelYet(Exception):
-    """No central channel is configured or linked: retried after the lease, like routing does."""
+class NoChannelYet(RetryLater):
+    """No central channel is configured or linked yet: the worker brings the item back shortly."""
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ async def test_a_case_filed_before_any_channel_is_linked_waits_and_is_posted_aft
     assert "koppla kanal" in caplog.text
     assert team.connector.created == []
     await team.link()
-    team.bot.clock.advance(minutes=3)  # the item's lease runs out; the worker tries again
+    team.bot.clock.advance(seconds=20)  # "not ready yet" retries in 15 s, not after the lease
     assert await team.drain() == 1
     posted = await team.case(case.id)
     assert posted.thread_conversation_id.startswith(CENTRAL)
