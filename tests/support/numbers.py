@@ -4,10 +4,13 @@ from __future__ import annotations
 
 
 def luhn_digit(nine: str) -> str:
+    """Check digit over YYMMDDNNN (weights 2,1,2,...); an interim number's letter counts as 1."""
     total = 0
-    for index, char in enumerate(nine):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
+    for position, char in enumerate(nine):
+        digit = 1 if char.isalpha() else int(char)
+        if position % 2 == 0:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
     return str((10 - total % 10) % 10)
 
 

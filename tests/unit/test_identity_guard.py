@@ -21,17 +21,7 @@ from domain.identity_guard import (
     redact,
     scan_value,
 )
-
-
-def luhn_digit(nine: str) -> str:
-    """Check digit over YYMMDDNNN (weights 2,1,2,...); an interim letter counts as 1."""
-    total = 0
-    for position, char in enumerate(nine):
-        digit = 1 if char.isalpha() else int(char)
-        if position % 2 == 0:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return str((10 - total % 10) % 10)
+from tests.support.numbers import luhn_digit
 
 
 def number(date: str, serial: str) -> tuple[str, str]:

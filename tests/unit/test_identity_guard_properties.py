@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.identity_guard import IdentityNumberHit, Kind, find_identity_numbers, redact
+from tests.support.numbers import luhn_digit
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -53,17 +54,6 @@ SEPARATORS = [
 ]
 DIGIT_ZEROS = ["0", "\uff10", "\u0660", "\u06f0", "\u0966"]  # ASCII, full width, Arabic-Indic x2, Devanagari
 INTERIM_LETTERS = "TRSUWXJKLMNtrsuwxjklmn"
-
-
-def luhn_digit(nine: str) -> str:
-    """Check digit over YYMMDDNNN (weights 2,1,2,...); an interim letter counts as 1."""
-    total = 0
-    for position, char in enumerate(nine):
-        digit = 1 if char.isalpha() else int(char)
-        if position % 2 == 0:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return str((10 - total % 10) % 10)
 
 
 @dataclass(frozen=True)
