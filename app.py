@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from botbuilder.core import ConversationState, TurnContext, UserState
 
@@ -63,6 +64,7 @@ class App:
     cases: CaseService
     worker: OutboxWorker
     sender: ProactiveSender
+    _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
         reference = TurnContext.get_conversation_reference(context.activity)
@@ -71,7 +73,14 @@ class App:
             # A channel message arrives in a thread (";messageid=..."); the channel's reference
             # must point at the channel itself, or top-level posts would land in that thread.
             reference.conversation.id = reference.conversation.id.split(";")[0]
-        await self.stores.references.save(key, reference.serialize())
+        reference.activity_id = None  # differs per message and proactive sends do not use it
+        serialized = reference.serialize()
+        if self._saved_references.get(key) == serialized:
+            return  # unchanged since this replica last saved it: skip a store write per message
+        await self.stores.references.save(key, serialized)
+        if len(self._saved_references) >= 10_000:
+            self._saved_references.clear()
+        self._saved_references[key] = serialized
 
     async def save_state(self, context: TurnContext) -> None:
         await self.conversation_state.save_changes(context)
