@@ -84,9 +84,12 @@ def inbound_fields(activity: Activity) -> list[Any]:
     """Every field of an inbound Teams activity that can carry user-typed text."""
     fields: list[Any] = [activity.text, activity.summary, activity.speak, activity.value]
     fields.extend(a.content for a in activity.attachments or [])
-    fields.extend(e.serialize() if hasattr(e, "serialize") else e for e in activity.entities or [])
-    fields.append(activity.channel_data)
-    return [_without_identifiers(field) for field in fields]
+    # Only the Teams-generated parts skip identifier keys; card values are scanned whole, since
+    # a card's input (or a forged payload) may be named "id" too.
+    entities = [e.serialize() if hasattr(e, "serialize") else e for e in activity.entities or []]
+    fields.extend(_without_identifiers(entity) for entity in entities)
+    fields.append(_without_identifiers(activity.channel_data))
+    return fields
 
 
 def _without_identifiers(value: Any) -> Any:

@@ -78,3 +78,8 @@ async def test_language_can_be_pinned_to_swedish():
     adapter.use(LanguageMiddleware("sv"))
     await adapter.process_activity(english, logic)
     assert seen == ["sv-SE"]
+
+
+async def test_card_values_are_scanned_whole_even_under_an_identifier_like_key():
+    reached, replies = await run_turn(IdentityGuardMiddleware(), message(text="", value={"id": NUMBER}))
+    assert not reached and "personnummer" in replies[0].text
