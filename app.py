@@ -23,7 +23,7 @@ from adapters.stores import open_stores
 from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, offset_clock
-from domain.ports import Stores
+from domain.ports import Stores, channel_reference_key, user_reference_key
 from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService, Outbox
 from handlers.card_actions import CardActions
@@ -41,12 +41,12 @@ def conversation_key(context: TurnContext) -> str:
     """Where a conversation's reference is kept: per user for 1:1 chats, per channel otherwise."""
     activity = context.activity
     if activity.conversation.conversation_type == "personal":
-        return f"user:{activity.from_property.aad_object_id or activity.from_property.id}"
+        return user_reference_key(activity.from_property.id, activity.from_property.aad_object_id or "")
     channel = (
         (activity.channel_data or {}).get("channel") if isinstance(activity.channel_data, dict) else None
     )
     if isinstance(channel, dict) and channel.get("id"):
-        return f"channel:{channel['id']}"
+        return channel_reference_key(channel["id"])
     return f"conversation:{activity.conversation.id.split(';')[0]}"
 
 

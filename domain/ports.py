@@ -82,6 +82,15 @@ class AuditLog(Protocol):
     async def entries(self, case_id: str) -> list[AuditEntry]: ...
 
 
+def user_reference_key(user_id: str, aad_id: str = "") -> str:
+    """Where a person's 1:1 conversation reference is kept: by Entra id when Teams gives one."""
+    return f"user:{aad_id or user_id}"
+
+
+def channel_reference_key(channel_id: str) -> str:
+    return f"channel:{channel_id}"
+
+
 class ConversationReferences(Protocol):
     """Serialised botbuilder ConversationReference dicts under keys like "user:<aad id>"."""
 

@@ -20,7 +20,7 @@ from cards.case_texts import event_text
 from config import Settings
 from domain.case import Case, Event
 from domain.clock import Clock
-from domain.ports import CaseRepository, ConversationReferences, VersionConflict
+from domain.ports import CaseRepository, ConversationReferences, VersionConflict, channel_reference_key
 from domain.reminders import reminder_outlook
 from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
 from messages import text
@@ -135,7 +135,9 @@ class CaseThreads:
         bot was installed in the team but never spoken to in this channel."""
         if await self._references.get(channel.reference_key) is not None:
             return channel.reference_key
-        team_reference = await self._references.get(f"channel:{channel.team_id}") if channel.team_id else None
+        team_reference = (
+            await self._references.get(channel_reference_key(channel.team_id)) if channel.team_id else None
+        )
         if team_reference is None:
             log.warning("no conversation reference for a case channel: install the app in its team; retrying")
             raise NotReady("no reference for the channel")

@@ -16,7 +16,7 @@ from typing import Any
 
 from config import Settings
 from domain.case import Case, OrgKind, Person, Status
-from domain.ports import DocumentStore, VersionConflict
+from domain.ports import DocumentStore, VersionConflict, channel_reference_key
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class ChannelBinding:
 
     @property
     def reference_key(self) -> str:
-        return f"channel:{self.channel_id}"
+        return channel_reference_key(self.channel_id)
 
 
 def parse_people(entries: Iterable[str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from botbuilder.core.teams import TeamsInfo
 
 from domain.case import Person
 from domain.clock import Clock
-from domain.ports import ConversationReferences
+from domain.ports import ConversationReferences, channel_reference_key
 from handlers.case_actions import actor_of, channel_id_of, team_id_of
 from handlers.central_team import CentralTeam, ChannelBinding
 from messages import text
@@ -72,7 +72,7 @@ class ChannelLink:
         reference = TurnContext.get_conversation_reference(context.activity).serialize()
         # The reference is for the channel, not for the thread this command was typed in.
         reference["conversation"] = {**reference.get("conversation", {}), "id": channel_id}
-        await self._references.save(f"channel:{channel_id}", reference)
+        await self._references.save(channel_reference_key(channel_id), reference)
         await self._team.bind(ChannelBinding(channel_id, team_id), actor, self._clock())
         await self._team.learn([actor, *await self._members(context)])
         await context.send_activity(text("link_done", locale))

@@ -25,7 +25,7 @@ from adapters.outbox_worker import RetryLater
 from adapters.proactive import DeliveryFailed
 from domain.case import Case, Person
 from domain.clock import Clock
-from domain.ports import CaseRepository, DocumentStore, DueItem
+from domain.ports import CaseRepository, DocumentStore, DueItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
 from domain.reminders import ReminderKind
 from handlers.case_threads import Sender
@@ -63,8 +63,7 @@ class Target:
 
 
 def assignee_key(person: Person) -> str:
-    """Where a person's 1:1 reference is stored (app.conversation_key's format)."""
-    return f"user:{person.aad_id or person.id}"
+    return user_reference_key(person.id, person.aad_id)
 
 
 class ReminderDelivery:

@@ -25,7 +25,7 @@ from cards.case_texts import without_patient_ids
 from config import Settings
 from domain.case import Action, Case, Event
 from domain.clock import Clock
-from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem
+from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem, user_reference_key
 from handlers.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender, deliver
 from handlers.central_team import CentralTeam, channel_of_thread
 from messages import text
@@ -36,8 +36,7 @@ _ASSIGNMENTS = frozenset({Action.TAKE, Action.REASSIGN})
 
 
 def submitter_key(case: Case) -> str:
-    """Where the submitter's 1:1 reference is stored (app.conversation_key's format)."""
-    return f"user:{case.submitter.aad_id or case.submitter.id}"
+    return user_reference_key(case.submitter.id, case.submitter.aad_id)
 
 
 def _progress_key(case_id: str) -> str:
