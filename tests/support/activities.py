@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,8 +100,6 @@ class Chat:
 
 
 def reply_text(replies: list[dict[str, Any]]) -> str:
-    import json
-
     parts = []
     for reply in replies:
         if reply.get("text"):
