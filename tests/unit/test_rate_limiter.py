@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from adapters.proactive import ConversationRateLimiter
+from adapters.rate_limiter import ConversationRateLimiter
 
 
 async def test_the_eighth_message_in_a_second_waits_but_other_conversations_do_not():
