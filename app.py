@@ -24,6 +24,7 @@ from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, offset_clock
 from domain.ports import Stores, channel_reference_key, user_reference_key
+from domain.queue import CaseQueue
 from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService, Outbox
 from handlers.card_actions import CardActions
@@ -140,7 +141,8 @@ async def build_app_services(
         stores.cases, planner, sender, stores.documents, team, settings.admin_lead_ids, clock
     )
     worker.register("reminder", reminders)
-    overdue = OverdueCommand(stores.cases, team, planner.calendar, planner.policy, clock)
+    queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
+    overdue = OverdueCommand(queue, team, clock)
     channel_commands.register(OverdueCommand.NAMES, overdue)
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")

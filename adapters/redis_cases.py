@@ -8,15 +8,26 @@ version: a list never shows a case under a status it has left.
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
 from uuid import uuid4
 
 from redis.asyncio import Redis
 
 from adapters import redis_common as lua
 from adapters.redis_common import json_text, unavailable_on_redis_errors
-from adapters.store_keys import ALL_CASES, KeyBuilder, case_number_prefix, case_year
+from adapters.store_keys import (
+    ALL_CASES,
+    KeyBuilder,
+    case_number_prefix,
+    case_year,
+    from_micros,
+    to_micros,
+)
 from domain.case import Case
-from domain.ports import CaseFilter, VersionConflict
+from domain.ports import CaseFilter, IdleEntry, IdlePage, VersionConflict
+from domain.reminders import ReminderKind, reminder_kind
 
 
 class RedisCases:
@@ -34,13 +45,23 @@ class RedisCases:
         placeholder = f"@@number-{uuid4().hex}@@"
         body = case.model_copy(update={"number": placeholder}).model_dump_json()
         indexes = self._keys.case_indexes(case)
+        idle_key, idle_score = self._idle(case)
         keys = [self._keys.case(case.id), self._keys.case_counter(year), self._keys.case_numbers()]
+        keys.append(idle_key)
         args: list[str | int] = [body, placeholder, case_number_prefix(year), case.id, case.version]
-        args += [json_text(indexes), uuid4().hex]
+        args += [json_text(indexes), uuid4().hex, idle_score]
         number = await self._create(keys=keys + indexes, args=args)
         if number is None:
             raise VersionConflict(f"case {case.id} already exists")
         return Case.model_validate_json(body.replace(placeholder, str(number), 1))
+
+    def _idle(self, case: Case) -> tuple[str, int | str]:
+        """The idle sorted set the case belongs in and its score; '' as score once it is final
+        (the key is then a placeholder of the same slot, never written)."""
+        kind = reminder_kind(case)
+        if kind is None:
+            return self._keys.cases_idle("none"), ""
+        return self._keys.cases_idle(kind.value), to_micros(case.updated_at)
 
     @unavailable_on_redis_errors
     async def get(self, case_id: str) -> Case | None:
@@ -57,9 +78,11 @@ class RedisCases:
         stored = case.model_copy(update={"version": case.version + 1})
         body = stored.model_dump_json()
         indexes = self._keys.case_indexes(stored)
+        idle_key, idle_score = self._idle(stored)
         args: list[str | int] = [case.version, stored.version, body, case.id, json_text(indexes)]
-        args.append(uuid4().hex)
-        result = int(await self._update(keys=[self._keys.case(case.id), *indexes], args=args))
+        args += [uuid4().hex, idle_score]
+        keys = [self._keys.case(case.id), idle_key, *indexes]
+        result = int(await self._update(keys=keys, args=args))
         if result == -1:
             raise VersionConflict(f"case {case.id} does not exist")
         if result == 0:
@@ -84,3 +107,30 @@ class RedisCases:
         bodies = await self._list(keys=sets, args=[keys.case_prefix()])
         cases = [Case.model_validate_json(body) for body in bodies]
         return sorted(cases, key=lambda case: (case.created_at, case.number))
+
+    @unavailable_on_redis_errors
+    async def get_many(self, case_ids: Sequence[str]) -> builtins.list[Case]:
+        ids = list(dict.fromkeys(case_ids))
+        if not ids:
+            return []
+        async with self._r.pipeline(transaction=False) as pipe:
+            for case_id in ids:
+                pipe.hget(self._keys.case(case_id), "j")
+            bodies = await pipe.execute()
+        return [Case.model_validate_json(body) for body in bodies if body is not None]
+
+    @unavailable_on_redis_errors
+    async def idle(
+        self, kind: ReminderKind, *, until: datetime | None = None, offset: int = 0, limit: int = 50
+    ) -> IdlePage:
+        """ZCOUNT and one ZRANGE page, pipelined: O(log n + limit) on the server, never a scan."""
+        key = self._keys.cases_idle(kind.value)
+        bound: int | str = "+inf" if until is None else to_micros(until)
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.zcount(key, "-inf", bound)
+            if limit > 0:
+                pipe.zrangebyscore(key, "-inf", bound, start=max(0, offset), num=limit, withscores=True)
+            answers = await pipe.execute()
+        total = int(answers[0])
+        rows = answers[1] if limit > 0 else []
+        return IdlePage(total, [IdleEntry(case_id, from_micros(int(score))) for case_id, score in rows])

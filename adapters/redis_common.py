@@ -71,9 +71,10 @@ end
 return 0
 """
 
-# KEYS: case hash, year counter, number→id hash, index sets...
+# KEYS: case hash, year counter, number→id hash, idle sorted set, index sets...
 # ARGV: body with a placeholder, placeholder, number prefix, case id, version, index keys JSON,
-# write token. Returns the case number, or false when another create holds the id.
+# write token, idle score ('' = not idle: KEYS[4] is then unused).
+# Returns the case number, or false when another create holds the id.
 CREATE_CASE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if redis.call('HGET', KEYS[1], 'w') == ARGV[7] then return redis.call('HGET', KEYS[1], 'n') end
@@ -84,19 +85,31 @@ local s, e = string.find(ARGV[1], ARGV[2], 1, true)
 local body = string.sub(ARGV[1], 1, s - 1) .. number .. string.sub(ARGV[1], e + 1)
 redis.call('HSET', KEYS[1], 'v', ARGV[5], 'j', body, 'n', number, 'idx', ARGV[6], 'w', ARGV[7])
 redis.call('HSET', KEYS[3], number, ARGV[4])
-for i = 4, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+if ARGV[8] ~= '' then
+  redis.call('ZADD', KEYS[4], ARGV[8], ARGV[4])
+  redis.call('HSET', KEYS[1], 'zidx', KEYS[4])
+end
+for i = 5, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
 return number
 """
 
-# KEYS: case hash, new index sets... ARGV: expected version, new version, body, case id,
-# new index keys JSON, write token. Returns 1 written, 0 version conflict, -1 no such case.
+# KEYS: case hash, new idle sorted set, new index sets... ARGV: expected version, new version,
+# body, case id, new index keys JSON, write token, idle score ('' = no longer idle).
+# Returns 1 written, 0 version conflict, -1 no such case.
 UPDATE_CASE = """
-local current = redis.call('HMGET', KEYS[1], 'v', 'w', 'idx')
+local current = redis.call('HMGET', KEYS[1], 'v', 'w', 'idx', 'zidx')
 if not current[1] then return -1 end
 if current[2] == ARGV[6] then return 1 end
 if current[1] ~= ARGV[1] then return 0 end
 for _, key in ipairs(cjson.decode(current[3])) do redis.call('SREM', key, ARGV[4]) end
-for i = 2, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+for i = 3, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+if current[4] then redis.call('ZREM', current[4], ARGV[4]) end
+if ARGV[7] ~= '' then
+  redis.call('ZADD', KEYS[2], ARGV[7], ARGV[4])
+  redis.call('HSET', KEYS[1], 'zidx', KEYS[2])
+else
+  redis.call('HDEL', KEYS[1], 'zidx')
+end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3], 'idx', ARGV[5], 'w', ARGV[6])
 return 1
 """

@@ -7,15 +7,29 @@ processes never share a number and a failed create never burns one. An update is
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from adapters.sqlite_db import SqliteDatabase
-from adapters.store_keys import ALL_CASES, case_number, case_year, to_micros
+from adapters.store_keys import ALL_CASES, case_number, case_year, from_micros, to_micros
 from domain.case import Case
-from domain.ports import CaseFilter, VersionConflict
+from domain.ports import CaseFilter, IdleEntry, IdlePage, VersionConflict
+from domain.reminders import ReminderKind, reminder_kind
 
-_COLUMNS = "status, is_open, organisation, submitter_id, assignee_id, version, body"
+_COLUMNS = "status, is_open, organisation, submitter_id, assignee_id, idle_kind, idle_since, version, body"
+_SET_COLUMNS = ", ".join(f"{name.strip()} = ?" for name in _COLUMNS.split(","))
+
+
+_MAX_MICROS = 2**62
+
+
+def idle_columns(case: Case) -> tuple[str | None, int | None]:
+    """The idle index of a case: its reminder kind and since when (NULLs once it is final)."""
+    kind = reminder_kind(case)
+    return (None, None) if kind is None else (kind.value, to_micros(case.updated_at))
 
 
 def _columns(case: Case) -> tuple[Any, ...]:
@@ -26,6 +40,7 @@ def _columns(case: Case) -> tuple[Any, ...]:
         case.organisation.name,
         case.submitter.id,
         assignee,
+        *idle_columns(case),
         case.version,
         case.model_dump_json(),
     )
@@ -49,7 +64,7 @@ class SqliteCases:
             stored = case.model_copy(update={"number": case_number(year, n)})
             conn.execute(
                 f"INSERT INTO cases (id, number, created_at, {_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, stored.number, to_micros(stored.created_at), *_columns(stored)),
             )
             return stored.model_dump_json()
@@ -71,8 +86,7 @@ class SqliteCases:
 
         def update(conn: sqlite3.Connection) -> None:
             changed = conn.execute(
-                "UPDATE cases SET status = ?, is_open = ?, organisation = ?, submitter_id = ?,"
-                " assignee_id = ?, version = ?, body = ? WHERE id = ? AND version = ?",
+                f"UPDATE cases SET {_SET_COLUMNS} WHERE id = ? AND version = ?",
                 (*_columns(stored), case.id, case.version),
             ).rowcount
             if changed == 1:
@@ -104,3 +118,30 @@ class SqliteCases:
         query += " ORDER BY created_at, number"
         rows = await self._db.read(lambda conn: conn.execute(query, params).fetchall())
         return [Case.model_validate_json(body) for (body,) in rows]
+
+    async def get_many(self, case_ids: Sequence[str]) -> builtins.list[Case]:
+        ids = list(dict.fromkeys(case_ids))
+        if not ids:
+            return []
+        query = f"SELECT id, body FROM cases WHERE id IN ({', '.join('?' * len(ids))})"
+        rows = dict(await self._db.read(lambda conn: conn.execute(query, ids).fetchall()))
+        return [Case.model_validate_json(rows[case_id]) for case_id in ids if case_id in rows]
+
+    async def idle(
+        self, kind: ReminderKind, *, until: datetime | None = None, offset: int = 0, limit: int = 50
+    ) -> IdlePage:
+        """Two index-only queries on cases_idle (idle_kind, idle_since, id): a range count and a
+        page; neither reads a case body."""
+        bound = _MAX_MICROS if until is None else to_micros(until)
+        where = "WHERE idle_kind = ? AND idle_since <= ?"
+
+        def page(conn: sqlite3.Connection) -> tuple[int, list[tuple[str, int]]]:
+            ((total,),) = conn.execute(f"SELECT count(*) FROM cases {where}", (kind.value, bound))
+            rows = conn.execute(
+                f"SELECT id, idle_since FROM cases {where} ORDER BY idle_since, id LIMIT ? OFFSET ?",
+                (kind.value, bound, max(0, limit), max(0, offset)),
+            ).fetchall()
+            return total, rows
+
+        total, rows = await self._db.read(page)
+        return IdlePage(total, [IdleEntry(case_id, from_micros(at)) for case_id, at in rows])

@@ -28,12 +28,15 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS cases (
         id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
         is_open INTEGER NOT NULL, organisation TEXT NOT NULL, submitter_id TEXT NOT NULL,
-        assignee_id TEXT, created_at INTEGER NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL)""",
+        assignee_id TEXT, created_at INTEGER NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+        idle_kind TEXT, idle_since INTEGER)""",
     "CREATE INDEX IF NOT EXISTS cases_by_status ON cases (status, created_at)",
     "CREATE INDEX IF NOT EXISTS cases_by_open ON cases (is_open, created_at)",
     "CREATE INDEX IF NOT EXISTS cases_by_organisation ON cases (organisation, created_at)",
     "CREATE INDEX IF NOT EXISTS cases_by_submitter ON cases (submitter_id, created_at)",
     "CREATE INDEX IF NOT EXISTS cases_by_assignee ON cases (assignee_id, created_at)",
+    # The idle index: open cases by reminder kind and start of the idle period (overdue, overview).
+    "CREATE INDEX IF NOT EXISTS cases_idle ON cases (idle_kind, idle_since, id)",
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     """CREATE TABLE IF NOT EXISTS audit (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, body TEXT NOT NULL)""",
@@ -140,4 +143,24 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         raise RuntimeError(f"{version=} of the store file is newer than this bot ({SCHEMA_VERSION})")
     for statement in _SCHEMA:
         conn.execute(statement)
+        if "TABLE IF NOT EXISTS cases " in statement:
+            _add_idle_columns(conn)  # before the index on those columns is created
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _add_idle_columns(conn: sqlite3.Connection) -> None:
+    """Files from before the idle index get its columns, filled from each case once."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(cases)")}
+    if "idle_kind" in columns:
+        return
+    from adapters.sqlite_cases import idle_columns  # the one definition of the index's values
+    from domain.case import Case
+
+    conn.execute("ALTER TABLE cases ADD COLUMN idle_kind TEXT")
+    conn.execute("ALTER TABLE cases ADD COLUMN idle_since INTEGER")
+    rows = conn.execute("SELECT id, body FROM cases WHERE is_open = 1").fetchall()
+    conn.executemany(
+        "UPDATE cases SET idle_kind = ?, idle_since = ? WHERE id = ?",
+        [(*idle_columns(Case.model_validate_json(body)), case_id) for case_id, body in rows],
+    )
+    log.info("sqlite store: idle index added for %d open cases", len(rows))

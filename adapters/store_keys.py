@@ -69,6 +69,10 @@ class KeyBuilder:
     def cases_by_assignee(self, person_id: str) -> str:
         return self._key("cases", "assignee", person_id)
 
+    def cases_idle(self, kind: str) -> str:
+        """Sorted set: open case ids of one reminder kind, scored by updated_at (UTC µs)."""
+        return self._key("cases", "idle", kind)
+
     def case_indexes(self, case: Case) -> list[str]:
         """The index sets `case` belongs to in its current state."""
         keys = [

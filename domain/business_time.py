@@ -18,6 +18,7 @@ import holidays
 from domain.clock import STOCKHOLM
 
 _HOUR = timedelta(hours=1)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def require_aware(at: datetime) -> None:
@@ -99,6 +100,34 @@ class BusinessCalendar:
                     remaining -= window[1] - begin
             day += timedelta(days=1)
             at = datetime.combine(day, time(0), tzinfo=self.tz)
+
+    def latest_start(self, deadline: datetime, hours: float) -> datetime:
+        """The latest moment `t` with `add_business_hours(t, hours) <= deadline`, as UTC.
+
+        The inverse that lets an index answer "whose reminder is due by now?" with one range
+        query on the start of the idle period: `add_business_hours` never decreases, so every
+        start at or before this moment is due by `deadline`, and every later one is not.
+        """
+        require_aware(deadline)
+        if hours < 0:
+            raise ValueError(f"hours must not be negative, got {hours}")
+        if not hours and self.is_working_time(deadline):
+            return deadline.astimezone(UTC)
+        remaining = timedelta(hours=hours)
+        at = deadline.astimezone(self.tz)
+        day = at.date()
+        while True:
+            window = self._office(day)
+            if window is not None and at > window[0]:
+                end = min(at, window[1])
+                if remaining <= end - window[0]:
+                    if not remaining and end == window[1] and at >= window[1]:
+                        # Zero hours from closing time means the next opening, after `deadline`.
+                        return (end - _MICROSECOND).astimezone(UTC)
+                    return (end - remaining).astimezone(UTC)
+                remaining -= end - window[0]
+            day -= timedelta(days=1)
+            at = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz)
 
     def add_business_days(self, start: datetime, days: float) -> datetime:
         """`days` office days of business time after `start`, as UTC.

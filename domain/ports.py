@@ -5,6 +5,7 @@ test suite (tests/contract/) holds both to the same behaviour.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from domain.case import Case, Person, Status
+from domain.reminders import ReminderKind
 
 
 class StoreUnavailable(Exception):
@@ -39,6 +41,20 @@ class CaseFilter:
     organisation: str | None = None
     submitter_id: str | None = None
     assignee_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IdleEntry:
+    case_id: str
+    idle_since: datetime  # the case's updated_at: its current idle period started then
+
+
+@dataclass(frozen=True)
+class IdlePage:
+    """A slice of one idle index, oldest first, and how many entries the whole range holds."""
+
+    total: int
+    entries: list[IdleEntry]
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,23 @@ class CaseRepository(Protocol):
 
     async def get(self, case_id: str) -> Case | None: ...
     async def get_by_number(self, number: str) -> Case | None: ...
-    async def list(self, where: CaseFilter = CaseFilter()) -> list[Case]: ...
+    async def list(self, where: CaseFilter = CaseFilter()) -> list[Case]:
+        """Every matching case, oldest first. Loads them all: for a person's cases, not a queue."""
+        ...
+
+    async def get_many(self, case_ids: Sequence[str]) -> builtins.list[Case]:
+        """The cases that exist among `case_ids`, in that order (one round trip)."""
+        ...
+
+    async def idle(
+        self, kind: ReminderKind, *, until: datetime | None = None, offset: int = 0, limit: int = 50
+    ) -> IdlePage:
+        """The idle index: open cases whose `reminder_kind` is `kind`, by `updated_at`, oldest first.
+
+        Only entries idle since `until` or earlier count (all of the kind when None). Costs
+        O(log n + limit) on both stores, so queues and overviews never load every open case.
+        """
+        ...
 
     async def update(self, case: Case) -> Case:
         """Write `case` if the stored version still equals `case.version`; returns it with

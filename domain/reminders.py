@@ -155,7 +155,8 @@ def overdue_summary(
         due = _due_at(case, kind, 1, calendar, policy)
         if due <= now:
             rows.append((due, case, kind, calendar.business_hours_between(due, now)))
-    rows.sort(key=lambda row: (-row[3], row[0], row[1].id))
+    # Ties as the stores' idle index orders them (domain/queue.py reads that index).
+    rows.sort(key=lambda row: (-row[3], row[0], row[1].updated_at, row[1].id))
     return [(case, kind, hours) for _, case, kind, hours in rows]
 
 

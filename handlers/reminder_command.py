@@ -10,10 +10,8 @@ import logging
 
 from botbuilder.core import TurnContext
 
-from domain.business_time import BusinessCalendar
 from domain.clock import Clock
-from domain.ports import CaseFilter, CaseRepository
-from domain.reminders import ReminderPolicy, overdue_summary
+from domain.queue import CaseQueue
 from handlers.case_actions import channel_id_of
 from handlers.reminder_delivery import Team
 from messages import language, text
@@ -26,18 +24,9 @@ MAX_LINES = 25  # a channel message should fit on a screen; the rest is counted
 class OverdueCommand:
     NAMES = ("påminnelser", "reminders")
 
-    def __init__(
-        self,
-        cases: CaseRepository,
-        team: Team,
-        calendar: BusinessCalendar,
-        policy: ReminderPolicy,
-        clock: Clock,
-    ) -> None:
-        self._cases = cases
+    def __init__(self, queue: CaseQueue, team: Team, clock: Clock) -> None:
+        self._queue = queue
         self._team = team
-        self._calendar = calendar
-        self._policy = policy
         self._clock = clock
 
     async def __call__(self, context: TurnContext) -> None:
@@ -49,25 +38,25 @@ class OverdueCommand:
         await context.send_activity(await self.summary(locale))
 
     async def summary(self, locale: str | None) -> str:
-        """The message text: one line per overdue case, capped at MAX_LINES."""
-        cases = await self._cases.list(CaseFilter(open_only=True))
-        overdue = overdue_summary(cases, self._clock(), self._calendar, self._policy)
-        if not overdue:
+        """The message text: one line per overdue case, capped at MAX_LINES. Read from the idle
+        index: the cost does not grow with the number of open cases."""
+        overdue = await self._queue.overdue(self._clock(), MAX_LINES)
+        if not overdue.overdue_total:
             return text("reminders_none", locale)
-        lines = [text("reminders_title", locale, count=len(overdue))]
-        for case, kind, hours in overdue[:MAX_LINES]:
+        lines = [text("reminders_title", locale, count=overdue.overdue_total)]
+        for row in overdue.rows:
             lines.append(
                 text(
                     "reminders_line",
                     locale,
-                    number=case.number,
-                    what=text(f"reminder_kind_{kind.value}", locale),
-                    assignee=case.assignee.name if case.assignee else "–",
-                    hours=_hours(hours, locale),
+                    number=row.case.number,
+                    what=text(f"reminder_kind_{row.kind.value}", locale),
+                    assignee=row.case.assignee.name if row.case.assignee else "–",
+                    hours=_hours(row.overdue_hours or 0.0, locale),
                 )
             )
-        if len(overdue) > MAX_LINES:
-            lines.append(text("reminders_more", locale, count=len(overdue) - MAX_LINES))
+        if overdue.overdue_total > len(overdue.rows):
+            lines.append(text("reminders_more", locale, count=overdue.overdue_total - len(overdue.rows)))
         return "\n".join(lines)
 
 
