@@ -105,13 +105,21 @@ def create_app(settings: Settings, **overrides: Any) -> web.Application:
         app[SERVICES] = services
         app[BOT] = SkyddadIdBot(services)
         await services.start()
+        services.adapter.start()
 
     async def stop(app: web.Application) -> None:
         services = app.get(SERVICES)
         if services is not None:
             await services.close()
 
+    async def shutting_down(app: web.Application) -> None:
+        services = app.get(SERVICES)
+        if services is not None:  # runs before aiohttp waits for open requests
+            await services.adapter.close()
+
+    app.on_response_prepare.append(_no_server_banner)
     app.on_startup.append(start)
+    app.on_shutdown.append(shutting_down)
     app.on_cleanup.append(stop)
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
@@ -136,15 +144,18 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
+    """Unauthenticated: says ready or not, never which host, port or error (that goes to the log)."""
     try:
-        await services.stores.ping()
+        await request.app[SERVICES].stores.ping()
     except StoreUnavailable as exc:
-        return web.json_response(
-            {"status": "unavailable", "storage": services.stores.backend, "error": str(exc)},
-            status=HTTPStatus.SERVICE_UNAVAILABLE,
-        )
-    return web.json_response({"status": "ready", "storage": services.stores.backend})
+        log.warning("not ready: store unavailable: %s", exc)
+        return web.json_response({"status": "unavailable"}, status=HTTPStatus.SERVICE_UNAVAILABLE)
+    return web.json_response({"status": "ready"})
+
+
+async def _no_server_banner(request: web.Request, response: web.StreamResponse) -> None:
+    # aiohttp names the Python and aiohttp versions in `Server`; a banner only helps an attacker.
+    response.headers.popall("Server", None)
 
 
 def main() -> None:

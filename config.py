@@ -83,6 +83,30 @@ class Settings(BaseSettings):
         description="Comma-separated tenant ids whose activities are accepted (required with an app id).",
     )
 
+    # --- Edge: inbound requests and outbound hosts ---------------------------------------------
+    openid_metadata_url: str = Field(
+        "",
+        description="OpenID metadata of the Bot Framework channel's token signing keys. Empty = the "
+        "public cloud's; set only for sovereign clouds and tests (a local metadata host).",
+    )
+    openid_timeout_seconds: float = Field(
+        5.0, gt=0, le=60, description="Timeout of one signing-key fetch; only requests that need keys wait."
+    )
+    openid_refresh_hours: float = Field(
+        6.0, gt=0, le=24, description="Signing keys are refreshed in the background this often."
+    )
+    allowed_service_url_hosts: CsvList = Field(
+        default_factory=lambda: ["smba.trafficmanager.net"],
+        description="Teams connector hosts (https) the bot accepts activities from and sends to; "
+        "local mode also allows loopback.",
+    )
+    max_request_bytes: int = Field(
+        256 * 1024, ge=1024, description="Largest accepted request body; larger answers 413."
+    )
+    max_json_depth: int = Field(
+        64, ge=8, le=500, description="Deepest accepted JSON nesting of an activity; deeper answers 400."
+    )
+
     # --- Server --------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to bind. Local mode allows loopback only.")
     port: int = Field(3978, ge=1, le=65535, description="Port to bind.")
@@ -211,6 +235,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "allowed_tenant_ids",
+        "allowed_service_url_hosts",
         "municipalities",
         "admin_ids",
         "admin_lead_ids",

@@ -6,6 +6,9 @@
 2. msrest's `ClientRetryPolicy.__init__` rebuilds a ~500-item retry list with a quadratic
    comprehension for every connector client, and the CloudAdapter builds clients every turn:
    ~12 ms CPU per turn. We compute the list once.
+3. The SDK trusts the request: malformed bodies and forged tokens were HTTP 500s with tracebacks
+   and the signing-key fetch blocked the event loop. `process` now checks the edge first
+   (request_validation, inbound_auth, openid_keys) and answers 4xx with one log line.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from typing import Any
 
 from aiohttp import web
 from botbuilder.core import Bot
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
-from botbuilder.schema import Activity
+from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.serialization import Model
 from msrest.universal_http import requests as msrest_requests
 
+from adapters.inbound_auth import AuthFailed, GuardedAuthentication, ServiceUrlPolicy
+from adapters.openid_keys import KeyCache, KeysUnavailable, install_key_cache
+from adapters.refusals import RefusalLog
+from adapters.request_validation import BadActivity, parse_activity, read_body
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -70,33 +73,65 @@ def _json_body(body: object) -> object:
 
 
 class FixedCloudAdapter(CloudAdapter):
-    """CloudAdapter whose HTTP entry point returns invoke and expectReplies bodies intact."""
+    """CloudAdapter whose HTTP entry point checks the request at the edge (shape, size, token,
+    serviceUrl; each refusal one log line) and returns invoke and expectReplies bodies intact."""
+
+    def __init__(self, auth: GuardedAuthentication, settings: Settings, keys: KeyCache | None) -> None:
+        super().__init__(auth)
+        self.guarded_auth = auth
+        self.keys = keys
+        self.max_bytes = settings.max_request_bytes
+        self.max_depth = settings.max_json_depth
+        self.refusals = RefusalLog()
 
     async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
     ) -> web.Response:
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            raise web.HTTPUnsupportedMediaType()
         try:
-            body = await request.json()
-        except ValueError:
-            raise web.HTTPBadRequest(text="body is not JSON") from None
-        activity: Activity = Activity().deserialize(body)
-        if not activity.type:
-            raise web.HTTPBadRequest(text="activity has no type")
-        auth_header = request.headers.get("Authorization", "")
-        try:
-            invoke_response = await self.process_activity(auth_header, activity, bot.on_turn)
-        except PermissionError:
-            raise web.HTTPUnauthorized() from None
+            body = await read_body(request, self.max_bytes)
+            _, activity = parse_activity(body, self.max_depth)
+            auth_header = request.headers.get("Authorization", "")
+            authenticated = await self.guarded_auth.authenticate_request(activity, auth_header)
+            if not self.guarded_auth.policy.allows(activity.service_url):
+                raise BadActivity("serviceUrl is not an allowed Teams connector host", HTTPStatus.FORBIDDEN)
+        except BadActivity as exc:
+            return self._refuse(request, exc.status, exc.reason)
+        except AuthFailed as exc:
+            return self._refuse(request, HTTPStatus.UNAUTHORIZED, f"not authenticated ({exc.reason})")
+        except KeysUnavailable:
+            response = self._refuse(request, HTTPStatus.SERVICE_UNAVAILABLE, "token signing keys unavailable")
+            response.headers["Retry-After"] = "30"
+            return response
+        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
         return web.json_response(data=_json_body(invoke_response.body), status=int(invoke_response.status))
 
+    def _refuse(self, request: web.Request, status: int, reason: str) -> web.Response:
+        self.refusals.refused(status, reason, request.remote)
+        return web.Response(status=status)
+
+    def start(self) -> None:
+        """Warm and keep refreshing the token signing keys (authenticated mode only)."""
+        if self.keys is not None:
+            self.keys.start()
+
+    async def close(self) -> None:
+        if self.keys is not None:
+            await self.keys.stop()
+
 
 def create_adapter(settings: Settings) -> FixedCloudAdapter:
     install_msrest_retry_fix()
-    auth = ConfigurationBotFrameworkAuthentication(_BotConfig(settings))
-    return FixedCloudAdapter(auth)
+    keys: KeyCache | None = None
+    if not settings.local_mode:
+        keys = KeyCache(
+            channel_metadata_url=settings.openid_metadata_url,
+            timeout=settings.openid_timeout_seconds,
+            refresh_every=settings.openid_refresh_hours * 3600,
+        )
+        install_key_cache(keys)
+    policy = ServiceUrlPolicy(settings.allowed_service_url_hosts, allow_loopback=settings.local_mode)
+    return FixedCloudAdapter(GuardedAuthentication(_BotConfig(settings), policy), settings, keys)

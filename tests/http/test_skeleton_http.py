@@ -18,7 +18,7 @@ async def test_healthz_reports_version_store_and_local_mode(bot):
 async def test_readyz_answers_when_the_store_answers(bot):
     async with bot.http.get(bot.server.make_url("/readyz")) as response:
         assert response.status == 200
-        assert (await response.json())["storage"] == "sqlite"
+        assert await response.json() == {"status": "ready"}
 
 
 async def test_install_in_personal_chat_greets_in_swedish(bot):
@@ -95,3 +95,14 @@ def test_bad_settings_are_reported_one_line_each():
         load_settings(_env_file=None, port=0, patient_id_pattern="([")
     message = str(error.value)
     assert "port" in message and "patient_id_pattern" in message
+
+
+async def test_no_response_names_the_server_software(bot):
+    for method, path in (
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/nowhere"),
+        ("POST", "/api/messages"),
+    ):
+        async with bot.http.request(method, bot.server.make_url(path), data=b"[]") as response:
+            assert "Server" not in response.headers, (method, path, response.headers.get("Server"))
