@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.business_time import BusinessCalendar
+from domain.municipalities import Municipality, parse_municipalities
 from domain.reminder_schedule import format_span, parse_span
 from domain.reminders import Cadence, ReminderPolicy
 
@@ -125,7 +126,9 @@ class Settings(BaseSettings):
     # --- Intake --------------------------------------------------------------------------------
     municipalities: CsvList = Field(
         default_factory=lambda: list(DEFAULT_MUNICIPALITIES),
-        description="Municipalities offered at intake (comma-separated).",
+        description="Municipalities offered at intake, comma-separated: `Name` or `Name=Display form` "
+        "(`Sundsvall=Sundsvalls kommun`). The name is stored on cases and keys MUNICIPAL_CHANNELS; "
+        "without a display form it is the name's genitive + ` kommun` (Sundsvalls kommun, Timrå kommun).",
     )
     patient_id_pattern: str = Field(
         r"[A-Za-z0-9]{4,20}", description="Regex a Patient ID must match in full."
@@ -312,7 +315,7 @@ class Settings(BaseSettings):
                 f"HOST={self.host}: without MicrosoftAppId inbound authentication is off, "
                 "so the bot binds only to loopback (127.0.0.1 / ::1 / localhost)"
             )
-        unknown = sorted(set(self.municipal_channels) - set(self.municipalities))
+        unknown = sorted(set(self.municipal_channels) - {m.name for m in self.municipality_list()})
         if unknown:
             raise ValueError(f"MUNICIPAL_CHANNELS names municipalities not in MUNICIPALITIES: {unknown}")
         if self.local_mode:
@@ -329,6 +332,10 @@ class Settings(BaseSettings):
         if self.app_type != "MultiTenant" and not self.app_tenant_id:
             raise ValueError(f"MicrosoftAppTenantId is required for MicrosoftAppType={self.app_type}")
         return self
+
+    def municipality_list(self) -> list[Municipality]:
+        """MUNICIPALITIES with each one's display form."""
+        return parse_municipalities(self.municipalities)
 
     @property
     def local_mode(self) -> bool:

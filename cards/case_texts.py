@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from domain.case import Action, Case, Event, OrgKind, Status
+from domain.case import Action, Case, Event, Status
 from domain.clock import STOCKHOLM
 from messages import text
 
@@ -16,9 +16,8 @@ REDACTED = "[…]"
 
 
 def organisation_label(case: Case, locale: str | None) -> str:
-    if case.organisation.kind is OrgKind.REGION:
-        return case.organisation.name
-    return text("municipality_org", locale, name=case.organisation.name)
+    """'Region Västernorrland', 'Sundsvalls kommun': official names, the same in every language."""
+    return case.organisation.display
 
 
 def stockholm_time(moment: datetime) -> str:

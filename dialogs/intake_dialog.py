@@ -64,7 +64,7 @@ class IntakeDialog(ComponentDialog):
             PATIENT_ID_PROMPT: IdFormat(settings.patient_id_pattern, settings.patient_id_hint),
             EPISODE_ID_PROMPT: IdFormat(settings.episode_id_pattern, settings.episode_id_hint),
         }
-        self.add_dialog(OrganisationDialog(profile, settings.municipalities))
+        self.add_dialog(OrganisationDialog(profile, settings.municipality_list()))
         self.add_dialog(choice_prompt())
         self.add_dialog(TextPrompt(PATIENT_ID_PROMPT, self._id_validator(PATIENT_ID_PROMPT)))
         self.add_dialog(TextPrompt(EPISODE_ID_PROMPT, self._id_validator(EPISODE_ID_PROMPT)))

@@ -5,29 +5,38 @@ The answer is remembered in the user's profile and offered again next time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from botbuilder.core import StatePropertyAccessor
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice
+from botbuilder.dialogs.prompts import PromptOptions
 
+from dialogs.municipality_prompt import MUNICIPALITY_PROMPT, MunicipalityPrompt
 from dialogs.prompts import answered_yes, ask_choice, ask_yes_no, choice_prompt
 from domain.case import Organisation, OrgKind
+from domain.municipalities import Municipality, fold, match_municipality
 from messages import text
 
 REGION_NAME = "Region Västernorrland"
 
 
 def organisation_label(org: Organisation, locale: str | None) -> str:
-    if org.kind is OrgKind.REGION:
-        return org.name
-    return text("municipality_org", locale, name=org.name)
+    """The organisation as people read it ('Sundsvalls kommun'); the same in every language."""
+    return org.display
+
+
+def municipality_org(municipality: Municipality) -> Organisation:
+    return Organisation(kind=OrgKind.MUNICIPALITY, name=municipality.name, label=municipality.label)
 
 
 class OrganisationDialog(ComponentDialog):
-    def __init__(self, profile: StatePropertyAccessor, municipalities: list[str]) -> None:
+    def __init__(self, profile: StatePropertyAccessor, municipalities: Sequence[Municipality]) -> None:
         super().__init__(OrganisationDialog.__name__)
         self._profile = profile
-        self._municipalities = municipalities
+        self._municipalities = list(municipalities)
         self.add_dialog(choice_prompt())
+        self.add_dialog(MunicipalityPrompt(self._municipalities))
         self.add_dialog(
             WaterfallDialog(
                 "organisation.steps",
@@ -58,16 +67,16 @@ class OrganisationDialog(ComponentDialog):
     async def municipality_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         if step.result.index == 0:
             return await step.next(Organisation(kind=OrgKind.REGION, name=REGION_NAME))
-        choices = [Choice(name) for name in self._municipalities]
-        return await ask_choice(step, text("ask_municipality", step.context.activity.locale), choices)
+        # "Sundsvalls kommun" typed at the region-or-municipality question names it already;
+        # a bare number there picked an option of that question, not a municipality.
+        typed = step.context.activity.text or ""
+        if not fold(typed).isdigit() and (named := match_municipality(typed, self._municipalities)):
+            return await step.next(municipality_org(named))
+        return await step.prompt(MUNICIPALITY_PROMPT, PromptOptions())
 
     async def remember_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result
-        org = (
-            result
-            if isinstance(result, Organisation)
-            else Organisation(kind=OrgKind.MUNICIPALITY, name=result.value)
-        )
+        org = result if isinstance(result, Organisation) else municipality_org(result)
         profile = await self._profile.get(step.context, dict)
         profile["organisation"] = org.model_dump(mode="json")
         return await step.end_dialog(profile["organisation"])

@@ -12,6 +12,7 @@ from datetime import timedelta
 from botbuilder.core import CardFactory, ConversationState, MessageFactory, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
 
+from cards.choice_cards import LIST_PROMPT_KEY
 from cards.intake_cards import INTAKE_KEY, MY_CASES_KEY, create_my_cases_card
 from config import Settings
 from dialogs.intake_dialog import IntakeDialog, submitter_of
@@ -85,6 +86,8 @@ class PersonalChat:
             await dialog.continue_dialog()
         elif INTAKE_KEY in value:
             await self._late_card_click(context, str(value.get("draft", "")))
+        elif LIST_PROMPT_KEY in value:  # a question's card clicked after its intake ended
+            await context.send_activity(text("stale_card", locale))
         elif command in NEW:
             if await self._drafts.get(context):
                 await context.send_activity(text("resume_intake", locale))

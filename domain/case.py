@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from domain.municipalities import default_label
+
 
 class CaseKind(StrEnum):
     A = "A"  # no ongoing care episode (3.x)
@@ -26,7 +28,15 @@ class OrgKind(StrEnum):
 
 class Organisation(BaseModel, frozen=True):
     kind: OrgKind
-    name: str  # "Region Västernorrland" or the municipality's name
+    name: str  # "Region Västernorrland" or the municipality's stable name ("Sundsvall")
+    label: str = ""  # the display form when filed ("Sundsvalls kommun"); older records lack it
+
+    @property
+    def display(self) -> str:
+        """What people read: 'Region Västernorrland', 'Sundsvalls kommun', 'Timrå kommun'."""
+        if self.label:
+            return self.label
+        return self.name if self.kind is OrgKind.REGION else default_label(self.name)
 
 
 class Person(BaseModel, frozen=True):

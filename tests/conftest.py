@@ -113,6 +113,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
     fake = await FakeConnector().start()
     yield fake
     await fake.close()
+    assert not fake.limit_violations, f"beyond what Teams renders: {fake.limit_violations}"
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from domain.intake import IntakeDraft
 from tests.conftest import RunningBot
 from tests.support.activities import BOT, KARIN, LARS, TENANT, Chat, User
 from tests.support.fake_connector import FakeConnector
+from tests.support.teams_limits import assert_within_teams_limits
 
 CENTRAL_TEAM = "19:team-lifecare@thread.tacv2"
 CENTRAL = "19:central-cases@thread.tacv2"
@@ -58,6 +59,7 @@ async def connector():
     fake = await TeamConnector().start()
     yield fake
     await fake.close()
+    assert not fake.limit_violations, f"beyond what Teams renders: {fake.limit_violations}"
 
 
 def channel_activity(
@@ -113,6 +115,7 @@ class Team:
     async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
         async with self.bot.http.post(self.bot.endpoint, json=activity) as response:
             body = await response.json() if response.content_type == "application/json" else None
+            assert_within_teams_limits(body)
             return response.status, body
 
     async def say(self, user: User, words: str, *, channel: str = CENTRAL, team: str = CENTRAL_TEAM) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 
 from aiohttp import ClientSession
 
+from tests.support.teams_limits import assert_within_teams_limits
+
 TENANT = "tenant-vnl"
 BOT = {"id": "28:skyddad-id-bot", "name": "Skyddad ID"}
 _ids = itertools.count(1)
@@ -60,6 +62,7 @@ class Chat:
     async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
         async with self.http.post(self.endpoint, json=activity) as response:
             body = await response.json() if response.content_type == "application/json" else None
+            assert_within_teams_limits(body)
             return response.status, body
 
     async def send(

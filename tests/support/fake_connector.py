@@ -17,6 +17,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.support.teams_limits import activity_violations
+
 
 @dataclass
 class FakeConnector:
@@ -29,6 +31,8 @@ class FakeConnector:
     held: int = 0  # calls waiting for release()
     dropped: int = 0  # held calls whose sender was gone at release: not recorded
     _open: asyncio.Event = field(default_factory=asyncio.Event)
+    # Cards beyond what Teams renders (more than 6 actions, 28 KB); the fixtures assert none.
+    limit_violations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._open.set()
@@ -87,6 +91,7 @@ class FakeConnector:
         activity = await request.json()
         activity["_conversation"] = request.match_info["conversation_id"]
         activity["id"] = f"activity-{next(self._ids)}"
+        self.limit_violations += activity_violations(activity)
         self.sent.append(activity)
         return web.json_response({"id": activity["id"]})
 
@@ -98,6 +103,7 @@ class FakeConnector:
         activity = await request.json()
         activity["_conversation"] = request.match_info["conversation_id"]
         activity["_replaces"] = request.match_info["activity_id"]
+        self.limit_violations += activity_violations(activity)
         self.updated.append(activity)
         return web.json_response({"id": request.match_info["activity_id"]})
 
@@ -116,6 +122,7 @@ class FakeConnector:
         if first:
             first["_conversation"] = conversation_id
             first["id"] = str(number)
+            self.limit_violations += activity_violations(first)
             self.sent.append(first)
         return web.json_response({"id": conversation_id, "activityId": str(number)})
 
