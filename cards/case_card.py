@@ -18,26 +18,33 @@ from cards.case_verbs import REFRESH, action_data
 from cards.common import Card, adaptive_card, error_card, facts, heading, paragraph
 from domain.case import Case, CaseKind, Person, Status
 from domain.reminders import ReminderOutlook
-from messages import text
+from messages import literal, text
 
 DEFAULT_SERVICENOW_PATTERN = r"(INC|RITM|CS|REQ)\d{7}"
 MAX_REFRESH_USERS = 60  # Teams' limit for refresh.userIds
 HISTORY_LENGTH = 5
 
 
+def mention_text(person: Person) -> str:
+    """The <at> tag in the card's text; the entity's `text` must be the very same string."""
+    return f"<at>{literal(person.name)}</at>"
+
+
 def _mention(person: Person) -> dict[str, Any]:
     return {
         "type": "mention",
-        "text": f"<at>{person.name}</at>",
+        "text": mention_text(person),
         "mentioned": {"id": person.id, "name": person.name},
     }
 
 
 def call_link(person: Person) -> str | None:
-    """Teams call deep link; needs the Entra id (or UPN), a bot-scoped 29: id does not work."""
-    if not person.aad_id:
+    """Teams' documented call deep link takes the user's UPN (`users=anna@region.se`); without
+    one the Entra object id also works. A bot-scoped 29: id does not."""
+    who = person.upn or person.aad_id
+    if not who:
         return None
-    return f"https://teams.microsoft.com/l/call/0/0?users={quote(person.aad_id)}"
+    return f"https://teams.microsoft.com/l/call/0/0?users={quote(who, safe='@')}"
 
 
 def _reminder_text(outlook: ReminderOutlook, locale: str | None) -> str:
@@ -53,8 +60,11 @@ def _facts(case: Case, now: datetime, locale: str | None, outlook: ReminderOutlo
         (text("summary_org", locale), organisation_label(case, locale)),
         (text("summary_patient_id", locale), case.patient_id),
     ]
-    if case.kind is CaseKind.B and case.episode_id:
-        rows.append((text("summary_episode_id", locale), case.episode_id))
+    if case.kind is CaseKind.B:
+        if case.episode_id:
+            rows.append((text("summary_episode_id", locale), case.episode_id))
+        # 4.1 / 4.2: a type B report cannot be filed before the submitter says this is done.
+        rows.append((text("case_documented", locale), text("case_documented_value", locale)))
     received = text(
         "case_received_value",
         locale,
@@ -62,7 +72,7 @@ def _facts(case: Case, now: datetime, locale: str | None, outlook: ReminderOutlo
         age=age_text(case.created_at, now, locale),
     )
     rows.append((text("case_received", locale), received))
-    assignee = case.assignee.name if case.assignee else text("case_unassigned", locale)
+    assignee = literal(case.assignee.name) if case.assignee else text("case_unassigned", locale)
     rows.append((text("case_assignee", locale), assignee))
     label = "case_next_step" if case.is_open else "case_outcome"
     rows.append((text(label, locale), next_step_text(case, locale)))
@@ -71,14 +81,15 @@ def _facts(case: Case, now: datetime, locale: str | None, outlook: ReminderOutlo
     if case.servicenow_number:
         rows.append((text("case_servicenow", locale), case.servicenow_number))
     if case.status is Status.REJECTED and case.rejection_reason:
-        rows.append((text("case_reason", locale), case.rejection_reason))
+        rows.append((text("case_reason", locale), literal(case.rejection_reason)))
     return facts(rows)
 
 
 def _submitter(case: Case, locale: str | None) -> list[dict[str, Any]]:
-    blocks = [paragraph(text("case_submitted_by", locale, mention=f"<at>{case.submitter.name}</at>"))]
+    blocks = [paragraph(text("case_submitted_by", locale, mention=mention_text(case.submitter)))]
     link = call_link(case.submitter)
-    if link and case.is_open:
+    # Only type A calls the submitter (3.3 step 2); 4.3 finds the patient by the episode's ID.
+    if link and case.is_open and case.kind is CaseKind.A:
         button = {
             "type": "Action.OpenUrl",
             "title": text("button_call", locale, name=case.submitter.name),
@@ -95,7 +106,7 @@ def _assignment(case: Case, viewer: Person | None, locale: str | None) -> list[d
         return []
     if case.assignee.id == viewer.id:
         return [paragraph(text("case_assigned_to_you", locale), color="good")]
-    return [paragraph(text("case_assigned_to_other", locale, name=case.assignee.name))]
+    return [paragraph(text("case_assigned_to_other", locale, name=literal(case.assignee.name)))]
 
 
 def _history(case: Case, locale: str | None) -> list[dict[str, Any]]:
@@ -107,7 +118,7 @@ def _history(case: Case, locale: str | None) -> list[dict[str, Any]]:
                 "case_history_line",
                 locale,
                 when=stockholm_time(event.at),
-                who=event.actor.name,
+                who=literal(event.actor.name),
                 what=event_text(event, locale),
             ),
             size="small",

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from domain.case import Action, Case, Event, Status
 from domain.clock import STOCKHOLM
-from messages import text
+from messages import literal, text
 
 REDACTED = "[…]"
 
@@ -26,7 +26,10 @@ def stockholm_time(moment: datetime) -> str:
 
 
 def age_text(since: datetime, now: datetime, locale: str | None) -> str:
+    """'nyss', '12 min sedan', '3 tim sedan', '4 dygn sedan'."""
     age = max(now - since, timedelta(0))
+    if age < timedelta(minutes=1):
+        return text("age_now", locale)
     if age < timedelta(hours=1):
         return text("age_minutes", locale, n=int(age.total_seconds() // 60))
     if age < timedelta(days=2):
@@ -48,7 +51,9 @@ def event_text(event: Event, locale: str | None) -> str:
 
     A rejection's reason is free text an admin typed, so it stays out of histories and replies.
     """
-    if event.action in (Action.REASSIGN, Action.RECORD_SENT_TO_VENDOR):
+    if event.action is Action.REASSIGN:  # the detail is the new assignee's display name
+        return text(f"event_{event.action.value}", locale, detail=literal(event.detail))
+    if event.action is Action.RECORD_SENT_TO_VENDOR:
         return text(f"event_{event.action.value}", locale, detail=event.detail)
     return text(f"event_{event.action.value}", locale)
 

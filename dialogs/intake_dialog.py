@@ -7,11 +7,13 @@ document the care episode leaves and, on return, is asked only what is still mis
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, StatePropertyAccessor, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -26,9 +28,10 @@ from cards.intake_cards import INTAKE_KEY, create_submitted_card, create_summary
 from config import Settings
 from dialogs.organisation_dialog import OrganisationDialog, organisation_label
 from dialogs.prompts import answered_yes, ask_yes_no, choice_prompt
-from domain.case import Organisation, Person
+from domain.case import Organisation, Person, Status
 from domain.clock import Clock
 from domain.intake import MAX_ID_LENGTH, IdFormat, IdProblem, IntakeDraft, Slot, check_identifier
+from domain.municipalities import genitive
 from domain.services import CaseService
 from messages import text
 
@@ -40,11 +43,26 @@ LOOP = "intake.loop"
 SUMMARY = "intake.summary"
 SUMMARY_DONE = "done"
 HELP_AFTER_ATTEMPTS = 3
+UPN_LOOKUP_SECONDS = 2.0
 
 
 def submitter_of(context: TurnContext) -> Person:
     user = context.activity.from_property
     return Person(id=user.id, name=user.name or "", aad_id=user.aad_object_id or "")
+
+
+async def submitter_with_upn(context: TurnContext) -> Person:
+    """The submitter with her UPN from Teams' member info, for the case card's call link (Teams
+    documents `users=<UPN>`). Best effort and brief: without it the link uses the Entra id."""
+    person = submitter_of(context)
+    try:
+        async with asyncio.timeout(UPN_LOOKUP_SECONDS):
+            member = await TeamsInfo.get_member(context, person.id)
+    except Exception as error:  # a connector without member info, a timeout, no permission
+        log.info("no UPN for the submitter (%s); the call link uses the Entra id", type(error).__name__)
+        return person
+    upn = str(getattr(member, "user_principal_name", "") or "")
+    return person.model_copy(update={"upn": upn}) if upn else person
 
 
 class IntakeDialog(ComponentDialog):
@@ -189,7 +207,8 @@ class IntakeDialog(ComponentDialog):
 
     async def submit(self, context: TurnContext, draft: IntakeDraft) -> None:
         locale = context.activity.locale
-        case, created = await self._cases.file(draft, submitter_of(context), context.activity.conversation.id)
+        submitter = await submitter_with_upn(context)
+        case, created = await self._cases.file(draft, submitter, context.activity.conversation.id)
         await self.save_draft(context, None)
         if not created:
             await context.send_activity(text("already_submitted", locale, number=case.number))
@@ -197,7 +216,12 @@ class IntakeDialog(ComponentDialog):
         await replace_card(
             context, create_submitted_card(draft, case, locale, self._org_label(draft, locale))
         )
-        await context.send_activity(text(f"submitted_{case.kind.value}", locale, number=case.number))
+        if case.status is Status.AWAITING_FORWARD:  # 3.2 / 4.2: her municipality's förvaltning first
+            org = genitive(case.organisation.display)
+            message = text(f"submitted_{case.kind.value}_municipal", locale, number=case.number, org=org)
+        else:
+            message = text(f"submitted_{case.kind.value}", locale, number=case.number)
+        await context.send_activity(message)
 
     @staticmethod
     def _org_label(draft: IntakeDraft, locale: str | None) -> str:

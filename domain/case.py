@@ -40,11 +40,13 @@ class Organisation(BaseModel, frozen=True):
 
 
 class Person(BaseModel, frozen=True):
-    """A Teams user: `id` is the channel account id, `aad_id` the Entra object id."""
+    """A Teams user: `id` is the channel account id, `aad_id` the Entra object id, `upn` the
+    sign-in name (anna@region.se) when Teams told us (the call link prefers it)."""
 
     id: str
     name: str
     aad_id: str = ""
+    upn: str = ""
 
 
 class Status(StrEnum):
@@ -55,7 +57,7 @@ class Status(StrEnum):
     IDENTITY_VERIFIED = "identity_verified"
     PROCESS_CLOSED = "process_closed"
     SENT_TO_VENDOR = "sent_to_vendor"
-    VENDOR_CONFIRMED = "vendor_confirmed"
+    VENDOR_CONFIRMED = "vendor_confirmed"  # only in records from before confirming closed the case
     CLOSED = "closed"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
@@ -91,7 +93,9 @@ _STEPS_COMMON = (
     (Status.ADDRESS_UPDATED, Action.REJECT_NOT_PROTECTED, Status.REJECTED),
     (Status.IDENTITY_VERIFIED, Action.RECORD_PROCESS_CLOSED, Status.PROCESS_CLOSED),
     (Status.PROCESS_CLOSED, Action.RECORD_SENT_TO_VENDOR, Status.SENT_TO_VENDOR),
-    (Status.SENT_TO_VENDOR, Action.RECORD_VENDOR_CONFIRMED, Status.VENDOR_CONFIRMED),
+    # 3.3 step 7: the vendor's confirmation that everything is deleted ends the case.
+    (Status.SENT_TO_VENDOR, Action.RECORD_VENDOR_CONFIRMED, Status.CLOSED),
+    # Only cases confirmed before that rule (stored as vendor_confirmed) still need closing.
     (Status.VENDOR_CONFIRMED, Action.CLOSE, Status.CLOSED),
 )
 

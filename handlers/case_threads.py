@@ -23,7 +23,7 @@ from domain.clock import Clock
 from domain.ports import CaseRepository, ConversationReferences, VersionConflict, channel_reference_key
 from domain.reminders import reminder_outlook
 from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
-from messages import text
+from messages import literal, text
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,9 @@ class CaseThreads:
     async def reply(self, case: Case, event: Event, idempotency_key: str) -> None:
         """One short audit line in the thread: 'Karin Holm tog ärendet.'"""
         what = event_text(event, CHANNEL_LOCALE)
-        reply = MessageFactory.text(text("thread_reply", CHANNEL_LOCALE, who=event.actor.name, what=what))
+        reply = MessageFactory.text(
+            text("thread_reply", CHANNEL_LOCALE, who=literal(event.actor.name), what=what)
+        )
         key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
         sending = self._sender.reply_in_thread(
             key, case.thread_conversation_id, reply, idempotency_key=idempotency_key

@@ -14,7 +14,7 @@ from domain.clock import Clock
 from domain.queue import CaseQueue
 from handlers.case_actions import channel_id_of
 from handlers.reminder_delivery import Team
-from messages import language, text
+from messages import language, literal, text
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,11 @@ class OverdueCommand:
         for row in overdue.rows:
             lines.append(
                 text(
-                    "reminders_line",
+                    "reminders_line_assigned" if row.case.assignee else "reminders_line",
                     locale,
                     number=row.case.number,
                     what=text(f"reminder_kind_{row.kind.value}", locale),
-                    assignee=row.case.assignee.name if row.case.assignee else "–",
+                    assignee=literal(row.case.assignee.name) if row.case.assignee else "",
                     hours=_hours(row.overdue_hours or 0.0, locale),
                 )
             )

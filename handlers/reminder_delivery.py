@@ -30,7 +30,7 @@ from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_
 from domain.reminders import ReminderKind
 from handlers.case_threads import Sender
 from handlers.central_team import ChannelBinding, channel_of_thread, parse_people
-from messages import text
+from messages import literal, text
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class ReminderDelivery:
 
     async def _send_all(self, case: Case, reminder: ScheduledReminder) -> None:
         kind, number = reminder.kind, case.number
-        assignee = case.assignee.name if case.assignee else ""
+        assignee = literal(case.assignee.name) if case.assignee else ""
         if kind in _TO_ASSIGNEE and case.assignee is not None:
             target = Target(assignee_key(case.assignee), person=case.assignee.name)
             message = text(f"reminder_{kind.value}_assignee", LOCALE, number=number)

@@ -23,12 +23,13 @@ from adapters.outbox_worker import OutboxWorker
 from cards.case_card import create_forwarded_card
 from cards.case_texts import without_patient_ids
 from config import Settings
-from domain.case import Action, Case, Event
+from domain.case import Action, Case, Event, Status
 from domain.clock import Clock
+from domain.municipalities import genitive
 from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem, user_reference_key
 from handlers.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender, deliver
 from handlers.central_team import CentralTeam, channel_of_thread
-from messages import text
+from messages import literal, text
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,10 @@ class Routing:
                 )
                 raise NotReady("no central channel")
             case = await self._threads.post(case, home)
+        if via_municipality(case):  # 3.2 / 4.2: her municipality's förvaltning has it first
+            org = genitive(case.organisation.display)
+            await self._notify(case, "notify_received_municipal", f"{case.id}:received:submitter", org=org)
+            return
         await self._notify(case, "notify_received", f"{case.id}:received:submitter")
 
     async def on_case_changed(self, item: DueItem) -> None:
@@ -125,10 +130,13 @@ class Routing:
     async def _tell_submitter(self, case: Case, event: Event, index: int) -> None:
         key = f"{case.id}:e{index}:submitter"
         if event.action is Action.TAKE and _first_assignment(case) == index:
-            await self._notify(case, "notify_taken", key, name=event.actor.name)
+            await self._notify(case, "notify_taken", key, name=literal(event.actor.name))
+        elif event.action is Action.FORWARD:
+            org = genitive(case.organisation.display)
+            await self._notify(case, "notify_forwarded", key, org=org)
         elif event.action is Action.REJECT_NOT_PROTECTED:
             await self._notify(case, "notify_rejected", key, reason=without_patient_ids(case, event.detail))
-        elif event.action is Action.CLOSE:
+        elif event.status_after is Status.CLOSED:  # the vendor's confirmation closes the case
             await self._notify(case, "notify_closed", key)
 
     async def _notify(self, case: Case, message: str, idempotency_key: str, **values: object) -> None:
@@ -144,6 +152,11 @@ class Routing:
         progress = found.get(_progress_key(case_id)) or {"announced": 0}
         progress.pop("e_tag", None)  # last writer wins: the sends themselves are idempotent
         return progress
+
+
+def via_municipality(case: Case) -> bool:
+    """Filed while municipal channels were on: it waits, or waited, for forwarding (3.2 / 4.2)."""
+    return case.status is Status.AWAITING_FORWARD or any(e.action is Action.FORWARD for e in case.events)
 
 
 def _first_assignment(case: Case) -> int:

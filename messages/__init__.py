@@ -6,6 +6,8 @@ must exist in both catalogues (tests/unit/test_messages.py checks it).
 
 from __future__ import annotations
 
+import re
+
 from messages import en, sv
 
 CATALOGUES: dict[str, dict[str, str]] = {"sv": sv.MESSAGES, "en": en.MESSAGES}
@@ -19,3 +21,21 @@ def language(locale: str | None) -> str:
 def text(key: str, locale: str | None, **values: object) -> str:
     template = CATALOGUES[language(locale)][key]
     return template.format(**values) if values else template
+
+
+# Characters that start markup in Teams' message markdown and Adaptive Card TextBlocks (links,
+# emphasis, code, HTML such as <at>, entities); `-`/`+` only at the start (a list item).
+_MARKUP = re.compile(r"([\\`*_\[\]<>~|&#])")
+
+
+def literal(value: str) -> str:
+    """A display name (or other text people typed) shown as text, never as markup.
+
+    Teams renders markdown in messages and in Adaptive Card TextBlocks and FactSets, so a name
+    like `[Klicka här](https://…)`, `**Chef**` or `<at>Karin</at>` would become a link, bold
+    text or a mention. Backslash escapes (CommonMark) show it as typed; line breaks become
+    spaces. Not for button titles and choice titles, which Teams shows as plain text already.
+    """
+    flat = " ".join(value.split())
+    escaped = _MARKUP.sub(r"\\\1", flat)
+    return "\\" + escaped if escaped[:1] in ("-", "+") else escaped

@@ -2,14 +2,14 @@
 
 MESSAGES: dict[str, str] = {
     "greeting": (
-        "Hi! I am the **Protected ID bot** for LifeCare SP in Region Västernorrland.\n\n"
+        "Hi! I am **Skyddad ID** (Protected ID), the bot for LifeCare SP in Region Västernorrland.\n\n"
         "When a patient has been given **protected identity** I help you report it, so that the "
         "LifeCare SP administration can remove the patient from the system.\n\n"
         "Type **new report** to start, **my cases** to see your cases or **help** for more. "
         "Never give a personal identity number – only the Patient ID."
     ),
     "help": (
-        "**How the Protected ID bot works**\n\n"
+        "**How Skyddad ID works**\n\n"
         "- **new report** – report a patient with protected identity. I ask for the patient's "
         "**Patient ID** in LifeCare SP and, for an ongoing care episode, the episode's ID.\n"
         "- **my cases** – see the cases you reported and their status.\n"
@@ -18,9 +18,9 @@ MESSAGES: dict[str, str] = {
         "(samordningsnummer). The administration phones you if they need it."
     ),
     "help_channel": (
-        "**The Protected ID bot in the administration channel**\n\n"
-        "- @Protected ID **link channel** – make this the central case channel (admins only).\n"
-        "- @Protected ID **reminders** – list cases that have waited too long.\n\n"
+        "**Skyddad ID in the administration channel**\n\n"
+        "- @Skyddad ID **link channel** – make this the central case channel (admins only).\n"
+        "- @Skyddad ID **reminders** – list cases that have waited too long.\n\n"
         "Every case gets its own thread with a card where the steps are acknowledged."
     ),
     "unknown_command": "I did not understand that. Type **new report**, **my cases** or **help**.",
@@ -106,6 +106,18 @@ MESSAGES: dict[str, str] = {
         "**Next:** the administration finds the patient by the care-episode ID, so **no phone call "
         "is needed**. You will hear from me when the case is taken and closed."
     ),
+    "submitted_A_municipal": (
+        "Thank you! Case **{number}** has been sent to **{org} förvaltning** (the municipality's "
+        "LifeCare SP administration), which passes it on to the central LifeCare SP administration.\n\n"
+        "**Next step:** the administration **phones you** for the patient's personnummer – give it "
+        "by phone only, never here. You will hear here when the case is passed on, taken and closed."
+    ),
+    "submitted_B_municipal": (
+        "Thank you! Case **{number}** has been sent to **{org} förvaltning** (the municipality's "
+        "LifeCare SP administration), which passes it on to the central LifeCare SP administration.\n\n"
+        "**Next step:** the administration finds the patient by the care episode's ID, so **no phone "
+        "call is needed**. You will hear here when the case is passed on, taken and closed."
+    ),
     "already_submitted": "This report has already been sent as case **{number}**.",
     "stale_card": "This card belongs to a report that is no longer active. Type **new report** to start again.",
     "cancelled": "OK, I have cancelled. Nothing was sent.",
@@ -139,11 +151,14 @@ MESSAGES: dict[str, str] = {
     "case_kind_B": "Type B – ongoing care episode (4.3)",
     "case_submitted_by": "Reported by {mention}",
     "case_received": "Received",
-    "case_received_value": "{when} ({age} ago)",
-    "age_minutes": "{n} min",
-    "age_hours": "{n} h",
-    "age_days": "{n} days",
+    "case_received_value": "{when} ({age})",
+    "age_now": "just now",
+    "age_minutes": "{n} min ago",
+    "age_hours": "{n} h ago",
+    "age_days": "{n} days ago",
     "case_assignee": "Assignee",
+    "case_documented": "Care episode",
+    "case_documented_value": "documented per the unit's routine (4.1/4.2), says the submitter",
     "case_unassigned": "nobody yet",
     "case_next_step": "Next step",
     "case_outcome": "Outcome",
@@ -163,8 +178,11 @@ MESSAGES: dict[str, str] = {
     "next_address_updated": "Check that the patient has protected identity (confidentiality stamp)",
     "next_identity_verified": "Close the process in LifeCare SP from the overview",
     "next_process_closed": "Send the case to the vendor via ServiceNow",
-    "next_sent_to_vendor": "Wait for the vendor to confirm the deletion",
-    "next_vendor_confirmed": "Close the case",
+    "next_sent_to_vendor": (
+        "Wait for the vendor to confirm the deletion in ServiceNow; recording the confirmation closes "
+        "the case"
+    ),
+    "next_vendor_confirmed": "Close the case (the vendor has already confirmed the deletion)",
     "outcome_closed": "Closed – the vendor has deleted the patient's data",
     "outcome_rejected": "Closed – the patient does not have protected identity",
     "outcome_withdrawn": "Withdrawn by the reporter",
@@ -178,7 +196,7 @@ MESSAGES: dict[str, str] = {
     "event_reject_not_protected": "closed the case: the patient does not have protected identity",
     "event_record_process_closed": "closed the process in LifeCare SP",
     "event_record_sent_to_vendor": "sent the case to the vendor ({detail})",
-    "event_record_vendor_confirmed": "noted that the vendor has deleted the data",
+    "event_record_vendor_confirmed": "noted that the vendor has deleted the data – the case is closed",
     "event_close": "closed the case",
     "event_withdraw": "withdrew the case",
     "thread_reply": "**{who}** {what}.",
@@ -192,7 +210,7 @@ MESSAGES: dict[str, str] = {
     "button_reject_not_protected": "Not protected",
     "button_record_process_closed": "Process closed in LifeCare SP",
     "button_record_sent_to_vendor": "Sent to the vendor",
-    "button_record_vendor_confirmed": "The vendor has deleted it",
+    "button_record_vendor_confirmed": "The vendor has deleted it – close",
     "button_close": "Close the case",
     "button_reassign": "Give to someone else",
     "button_unassign": "Release the case",
@@ -228,6 +246,15 @@ MESSAGES: dict[str, str] = {
     "link_refused": "Only the administrators can link the channel. Nothing was changed.",
     "link_not_channel": "Type **link channel** in the team channel that should receive the cases.",
     "notify_received": "Your case **{number}** has been received by the LifeCare SP administration.",
+    "notify_received_municipal": (
+        "Your case **{number}** has been received by **{org} förvaltning** (the municipality's "
+        "LifeCare SP administration). They pass it on to the central LifeCare SP administration – "
+        "you will hear here when they have."
+    ),
+    "notify_forwarded": (
+        "Your case **{number}** has been passed on from {org} förvaltning to the central LifeCare SP "
+        "administration, which handles it now."
+    ),
     "notify_taken": "Your case **{number}** is now handled by {name}.",
     "notify_rejected": (
         "Case **{number}** is closed: the administration could not see that the patient has protected identity "
@@ -245,7 +272,7 @@ MESSAGES: dict[str, str] = {
         "Follow up the ServiceNow ticket."
     ),
     "reminder_vendor_wait_channel": (
-        "⏰ Case **{number}** is still waiting for the vendor's confirmation ({assignee} follows up)."
+        "⏰ Case **{number}** is still waiting for the vendor's confirmation – follow up the ServiceNow ticket."
     ),
     "reminder_awaiting_forward_channel": (
         "⏰ Case **{number}** has not been forwarded to the LifeCare SP team yet."
@@ -264,7 +291,8 @@ MESSAGES: dict[str, str] = {
     "reminders_central_only": "**reminders** works only in the central team's channel.",
     "reminders_none": "Nothing is overdue right now. 👍",
     "reminders_title": "**Overdue cases ({count})**",
-    "reminders_line": "- **{number}** – {what} · {assignee} · {hours} business hours overdue",
+    "reminders_line": "- **{number}** – {what} · {hours} business hours overdue",
+    "reminders_line_assigned": "- **{number}** – {what} · {assignee} · {hours} business hours overdue",
     "reminders_more": "- … and {count} more",
     "reminder_kind_unassigned": "no assignee",
     "reminder_kind_step_idle": "next step waiting",

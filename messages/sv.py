@@ -3,14 +3,14 @@
 MESSAGES: dict[str, str] = {
     # --- greeting and help ------------------------------------------------------------------
     "greeting": (
-        "Hej! Jag är **Skyddad ID-boten** för LifeCare SP i Region Västernorrland.\n\n"
+        "Hej! Jag är **Skyddad ID**, boten för LifeCare SP i Region Västernorrland.\n\n"
         "När en patient har fått **skyddad identitet** hjälper jag dig att anmäla det, så att "
         "LifeCare SP-förvaltningen kan ta bort patienten ur systemet.\n\n"
         "Skriv **ny anmälan** för att börja, **mina ärenden** för att se dina ärenden eller "
         "**hjälp** för mer information. Ange aldrig personnummer – bara Patient ID."
     ),
     "help": (
-        "**Så här fungerar Skyddad ID-boten**\n\n"
+        "**Så här fungerar Skyddad ID**\n\n"
         "- **ny anmälan** – anmäl en patient med skyddad identitet. Jag frågar efter patientens "
         "**Patient ID** i LifeCare SP och, vid pågående vårdtillfälle, vårdtillfällets ID.\n"
         "- **mina ärenden** – se dina anmälda ärenden och deras status.\n"
@@ -19,7 +19,7 @@ MESSAGES: dict[str, str] = {
         "om de behöver personnumret."
     ),
     "help_channel": (
-        "**Skyddad ID-boten i förvaltningens kanal**\n\n"
+        "**Skyddad ID i förvaltningens kanal**\n\n"
         "- @Skyddad ID **koppla kanal** – gör den här kanalen till den centrala ärendekanalen "
         "(endast administratörer).\n"
         "- @Skyddad ID **påminnelser** – visa ärenden som väntar för länge.\n\n"
@@ -111,6 +111,19 @@ MESSAGES: dict[str, str] = {
         "**Nästa steg:** förvaltningen söker fram patienten via vårdtillfällets ID, så **ingen "
         "telefonkontakt behövs**. Du får besked här när ärendet tas om hand och avslutas."
     ),
+    "submitted_A_municipal": (
+        "Tack! Ärendet **{number}** är skickat till **{org} förvaltning** för LifeCare SP, som skickar "
+        "det vidare till den centrala LifeCare SP-förvaltningen.\n\n"
+        "**Nästa steg:** förvaltningen **ringer dig** för att få patientens personnummer – "
+        "lämna det bara per telefon, aldrig här. Du får besked här när ärendet skickas vidare, tas om "
+        "hand och avslutas."
+    ),
+    "submitted_B_municipal": (
+        "Tack! Ärendet **{number}** är skickat till **{org} förvaltning** för LifeCare SP, som skickar "
+        "det vidare till den centrala LifeCare SP-förvaltningen.\n\n"
+        "**Nästa steg:** förvaltningen söker fram patienten via vårdtillfällets ID, så **ingen "
+        "telefonkontakt behövs**. Du får besked här när ärendet skickas vidare, tas om hand och avslutas."
+    ),
     "already_submitted": "Den här anmälan är redan skickad som ärende **{number}**.",
     "stale_card": "Det här kortet hör till en anmälan som inte längre är aktiv. Skriv **ny anmälan** för att börja om.",
     "cancelled": "Okej, jag har avbrutit. Inget har skickats.",
@@ -145,11 +158,14 @@ MESSAGES: dict[str, str] = {
     "case_kind_B": "Typ B – pågående vårdtillfälle (4.3)",
     "case_submitted_by": "Anmält av {mention}",
     "case_received": "Inkom",
-    "case_received_value": "{when} ({age} sedan)",
-    "age_minutes": "{n} min",
-    "age_hours": "{n} tim",
-    "age_days": "{n} dygn",
+    "case_received_value": "{when} ({age})",
+    "age_now": "nyss",
+    "age_minutes": "{n} min sedan",
+    "age_hours": "{n} tim sedan",
+    "age_days": "{n} dygn sedan",
     "case_assignee": "Handläggare",
+    "case_documented": "Vårdtillfället",
+    "case_documented_value": "dokumenterat enligt verksamhetens rutin (4.1/4.2), enligt anmälaren",
     "case_unassigned": "ingen ännu",
     "case_next_step": "Nästa steg",
     "case_outcome": "Utfall",
@@ -169,8 +185,11 @@ MESSAGES: dict[str, str] = {
     "next_address_updated": "Kontrollera att patienten har skyddad identitet (sekretesstämpel)",
     "next_identity_verified": "Avsluta processen i LifeCare SP via översikten",
     "next_process_closed": "Skicka ärendet till leverantören via ServiceNow",
-    "next_sent_to_vendor": "Vänta på att leverantören bekräftar raderingen",
-    "next_vendor_confirmed": "Avsluta ärendet",
+    "next_sent_to_vendor": (
+        "Vänta på att leverantören bekräftar raderingen i ServiceNow; när du registrerar bekräftelsen "
+        "avslutas ärendet"
+    ),
+    "next_vendor_confirmed": "Avsluta ärendet (leverantören har redan bekräftat raderingen)",
     "outcome_closed": "Avslutat – leverantören har raderat patientens uppgifter",
     "outcome_rejected": "Avslutat – patienten har inte skyddad identitet",
     "outcome_withdrawn": "Tillbakadraget av anmälaren",
@@ -184,7 +203,7 @@ MESSAGES: dict[str, str] = {
     "event_reject_not_protected": "avslutade ärendet: patienten har inte skyddad identitet",
     "event_record_process_closed": "avslutade processen i LifeCare SP",
     "event_record_sent_to_vendor": "skickade ärendet till leverantören ({detail})",
-    "event_record_vendor_confirmed": "noterade att leverantören har raderat uppgifterna",
+    "event_record_vendor_confirmed": "noterade att leverantören har raderat uppgifterna – ärendet är avslutat",
     "event_close": "avslutade ärendet",
     "event_withdraw": "drog tillbaka ärendet",
     "thread_reply": "**{who}** {what}.",
@@ -198,7 +217,7 @@ MESSAGES: dict[str, str] = {
     "button_reject_not_protected": "Inte skyddad",
     "button_record_process_closed": "Processen avslutad i LifeCare SP",
     "button_record_sent_to_vendor": "Skickat till leverantören",
-    "button_record_vendor_confirmed": "Leverantören har raderat",
+    "button_record_vendor_confirmed": "Leverantören har raderat – avsluta",
     "button_close": "Avsluta ärendet",
     "button_reassign": "Ge till annan",
     "button_unassign": "Släpp ärendet",
@@ -238,6 +257,14 @@ MESSAGES: dict[str, str] = {
     "link_refused": "Bara förvaltningens administratörer kan koppla kanalen. Inget har ändrats.",
     "link_not_channel": "Skriv **koppla kanal** i den kanal i teamet som ska ta emot ärendena.",
     "notify_received": "Ditt ärende **{number}** har tagits emot av LifeCare SP-förvaltningen.",
+    "notify_received_municipal": (
+        "Ditt ärende **{number}** har tagits emot av **{org} förvaltning** för LifeCare SP. De skickar "
+        "det vidare till den centrala LifeCare SP-förvaltningen – du får besked här när det är gjort."
+    ),
+    "notify_forwarded": (
+        "Ditt ärende **{number}** är skickat vidare från {org} förvaltning till den centrala "
+        "LifeCare SP-förvaltningen, som handlägger det nu."
+    ),
     "notify_taken": "Ditt ärende **{number}** handläggs nu av {name}.",
     "notify_rejected": (
         "Ärende **{number}** är avslutat: förvaltningen kunde inte se att patienten har skyddad identitet "
@@ -257,7 +284,7 @@ MESSAGES: dict[str, str] = {
         "Följ upp ServiceNow-ärendet."
     ),
     "reminder_vendor_wait_channel": (
-        "⏰ Ärende **{number}** väntar fortfarande på leverantörens bekräftelse ({assignee} följer upp)."
+        "⏰ Ärende **{number}** väntar fortfarande på leverantörens bekräftelse – följ upp ServiceNow-ärendet."
     ),
     "reminder_awaiting_forward_channel": (
         "⏰ Ärende **{number}** har inte skickats vidare till LifeCare SP-förvaltningen ännu."
@@ -278,7 +305,8 @@ MESSAGES: dict[str, str] = {
     "reminders_central_only": "**påminnelser** fungerar bara i förvaltningens kanal.",
     "reminders_none": "Inget är försenat just nu. 👍",
     "reminders_title": "**Försenade ärenden ({count})**",
-    "reminders_line": "- **{number}** – {what} · {assignee} · {hours} arbetstimmar över tiden",
+    "reminders_line": "- **{number}** – {what} · {hours} arbetstimmar över tiden",
+    "reminders_line_assigned": "- **{number}** – {what} · {assignee} · {hours} arbetstimmar över tiden",
     "reminders_more": "- … och {count} till",
     "reminder_kind_unassigned": "ingen handläggare",
     "reminder_kind_step_idle": "nästa steg väntar",

@@ -48,9 +48,10 @@ STEPS_A = [
     ("button_confirm_protected", "event_confirm_protected"),
     ("button_record_process_closed", "event_record_process_closed"),
     (None, "event_record_sent_to_vendor"),
+    # The vendor's confirmation is the last click: it closes the case (3.3 step 7).
     ("button_record_vendor_confirmed", "event_record_vendor_confirmed"),
-    ("button_close", "event_close"),
 ]
+LAST_EVENT = "event_record_vendor_confirmed"
 # Type B: the patient is found by the care episode's ID, so there is no call to the submitter.
 STEPS_B = [
     ("button_record_address_update_B", "event_record_address_update"),
@@ -133,7 +134,7 @@ def work_the_case(karin: Playground, number: str, steps: list[tuple[str | None, 
             continue
         with karin.step(f"Karin: {t(button)}"):
             karin.click_card_button(t(button), card_text=number)
-            recorded(karin, number, thread_reply(event), actions, closed=event == "event_close")
+            recorded(karin, number, thread_reply(event), actions, closed=event == LAST_EVENT)
     with karin.step("the closed case's card has no buttons left"):
         card_now = case_card(karin, number)
         expect(card_now).to_contain_text(t("outcome_closed"))
@@ -199,7 +200,19 @@ def test_type_b_filed_by_municipal_staff_and_closed_by_an_admin(stack: Stack) ->
     with karin.step("Maria files a type B report in her 1:1 chat"):
         maria_says("ny anmälan", "ask_org_kind")
         maria_says(t("choice_municipality"), "ask_municipality")
-        maria_says("Sundsvall", "ask_has_episode")
+        # All seven municipalities are on one choice list (Teams shows at most 6 buttons); she
+        # picks hers and clicks Välj, as Action.Submit sends it.
+        question = next(
+            attachment["content"]
+            for activity in reversed(karin.bot_activities_in(chat))
+            for attachment in activity.get("attachments") or []
+            if text("ask_municipality", BOT_LOCALE) in str(attachment.get("content"))
+        )
+        (choices,) = [b for b in question["body"] if b["type"] == "Input.ChoiceSet"]
+        assert len(choices["choices"]) == 7 and len(question["actions"]) == 1, question
+        assert choices["choices"][0]["title"] == "1. Sundsvalls kommun", choices
+        picked = {**question["actions"][0]["data"], "choice": choices["choices"][0]["value"]}
+        maria_says(None, "ask_has_episode", value=picked)
         maria_says(t("yes"), "ask_documented")
         maria_says(t("yes"), "ask_patient_id")
         maria_says(patient_id, "ask_episode_id")

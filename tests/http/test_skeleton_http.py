@@ -36,7 +36,7 @@ async def test_install_in_personal_chat_greets_in_swedish(bot):
 async def test_first_message_gets_the_greeting_then_help_on_hjalp(bot):
     chat = bot.chat(ANNA)
     first = await chat.say("hej")
-    assert "Skyddad ID-boten" in first
+    assert "Jag är **Skyddad ID**" in first
     help_text = await chat.say("hjälp")
     assert "aldrig" in help_text and "personnummer" in help_text
     assert "Hej!" not in help_text  # greeted once
@@ -45,7 +45,7 @@ async def test_first_message_gets_the_greeting_then_help_on_hjalp(bot):
 async def test_english_locale_gets_english(bot):
     chat = bot.chat(ANNA, locale="en-GB")
     text = await chat.say("help")
-    assert "Protected ID bot" in text and "never" in text
+    assert "Skyddad ID" in text and "never" in text
 
 
 async def test_expect_replies_message_answers_200_with_activities(bot):

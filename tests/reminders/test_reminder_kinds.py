@@ -117,6 +117,9 @@ async def test_each_kind_fires_once_then_stops_when_the_case_moves(reminders: Re
     assert moved is not None
     left = await r.stores.due.claim_due(FAR_FUTURE, 1000, timedelta(minutes=1))
     reminders_left = [ScheduledReminder.from_payload(item.payload, item.due_at) for item in left]
+    if not moved.is_open:  # the vendor's confirmation closed the case: nothing more to remind
+        assert reminders_left == []
+        return
     assert reminders_left and all(is_current(moved, reminder) for reminder in reminders_left)
 
 

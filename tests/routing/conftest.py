@@ -49,6 +49,7 @@ class TeamConnector(FakeConnector):
         app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._update)
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_get("/v3/conversations/{team_id}/pagedmembers", self._paged_members)
+        app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
         return self

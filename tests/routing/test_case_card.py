@@ -12,6 +12,7 @@ from cards.case_verbs import REFRESH, VERBS
 from domain.business_time import BusinessCalendar
 from domain.case import Action, Case, CaseKind, Organisation, OrgKind, Person, Status
 from domain.reminders import ReminderPolicy, reminder_outlook
+from messages import literal
 from tests.routing.conftest import find_action, verbs_of
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -227,3 +228,62 @@ def test_the_card_shows_what_is_overdue_and_when_the_next_reminder_goes_out():
         case, None, ADMINS, late, outlook=reminder_outlook(case, late, calendar, policy)
     )
     assert "försenat" in texts(overdue) and "arbetstimmar" in texts(overdue)
+
+
+def test_type_b_has_no_call_button_and_says_the_episode_was_documented_per_routine():
+    card = create_case_card(make_case(CaseKind.B), None, ADMINS, NOW)
+    assert "teams.microsoft.com/l/call" not in texts(card) and "Ring " not in texts(card)
+    facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
+    assert "dokumenterat enligt verksamhetens rutin (4.1/4.2)" in facts["Vårdtillfället"]
+    assert "Vårdtillfället" not in {
+        f["title"] for f in create_case_card(make_case(), None, ADMINS, NOW)["body"][2]["facts"]
+    }
+
+
+def test_the_call_link_uses_the_upn_when_teams_gave_it():
+    case = make_case().model_copy(update={"submitter": ANNA.model_copy(update={"upn": "anna.l@rvn.example"})})
+    card = create_case_card(case, None, ADMINS, NOW)
+    assert "https://teams.microsoft.com/l/call/0/0?users=anna.l@rvn.example" in texts(card)
+
+
+def test_a_case_filed_a_moment_ago_says_nyss():
+    card = create_case_card(make_case(), None, ADMINS, T0 + timedelta(seconds=20))
+    facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
+    assert facts["Inkom"] == "2026-11-25 10:00 (nyss)"
+    later = create_case_card(make_case(), None, ADMINS, T0 + timedelta(minutes=12))
+    assert "(12 min sedan)" in texts(later)
+
+
+def test_the_vendors_confirmation_is_the_last_click():
+    case = walked(
+        make_case(CaseKind.B),
+        (Action.TAKE, KARIN, ""),
+        (Action.RECORD_ADDRESS_UPDATE, KARIN, ""),
+        (Action.CONFIRM_PROTECTED, KARIN, ""),
+        (Action.RECORD_PROCESS_CLOSED, KARIN, ""),
+        (Action.RECORD_SENT_TO_VENDOR, KARIN, "INC0012345"),
+    )
+    waiting = create_case_card(case, KARIN, ADMINS, NOW)
+    assert (
+        find_action(waiting, "case.record_vendor_confirmed")["title"] == "Leverantören har raderat – avsluta"
+    )
+    assert "när du registrerar bekräftelsen avslutas ärendet" in texts(waiting)
+    closed = create_case_card(walked(case, (Action.RECORD_VENDOR_CONFIRMED, KARIN, "")), KARIN, ADMINS, NOW)
+    assert "actions" not in closed and "Avslutat – leverantören har raderat" in texts(closed)
+
+
+MARKUP_NAMES = ["[Klicka här](https://evil.example)", "**Chef**", "<at>Karin Holm</at>"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_display_names_are_text_never_markup(name):
+    odd = Person(id="29:odd", name=name, aad_id="aad-odd")
+    case = make_case().model_copy(update={"submitter": odd})
+    case = walked(case, (Action.TAKE, odd, ""))
+    for viewer in (None, LARS):
+        card = create_case_card(case, viewer, ADMINS, NOW)
+        shown = [b.get("text", "") for b in card["body"]] + [f["value"] for f in card["body"][2]["facts"]]
+        assert not any(name in line for line in shown), shown  # never the raw markup
+        assert any(literal(name) in line for line in shown)
+        (mention,) = card["msteams"]["entities"]
+        assert mention["text"] == f"<at>{literal(name)}</at>" and mention["mentioned"]["name"] == name

@@ -22,8 +22,7 @@ STEPS_A = [
     ("case.confirm_protected", {}),
     ("case.record_process_closed", {}),
     ("case.record_sent_to_vendor", {"servicenow": "INC0012345"}),
-    ("case.record_vendor_confirmed", {}),
-    ("case.close", {}),
+    ("case.record_vendor_confirmed", {}),  # the vendor's confirmation closes the case
 ]
 
 
@@ -68,12 +67,14 @@ async def test_type_a_from_the_intake_to_closed(team):
         Action.RECORD_PROCESS_CLOSED,
         Action.RECORD_SENT_TO_VENDOR,
         Action.RECORD_VENDOR_CONFIRMED,
-        Action.CLOSE,
     ]
     replies = team.thread_texts(case)[1:]  # after the card itself
     assert replies[0] == "**Karin Holm** tog ärendet."
     assert "**Karin Holm** skickade ärendet till leverantören (INC0012345)." in replies
-    assert len(replies) == 8
+    assert len(replies) == 7
+    assert replies[-1] == (
+        "**Karin Holm** noterade att leverantören har raderat uppgifterna – ärendet är avslutat."
+    )
     messages = team.submitter_messages(ANNA)
     assert messages[1:] == [
         "Ditt ärende **SID-2026-0001** handläggs nu av Karin Holm.",
@@ -152,6 +153,11 @@ async def test_a_municipal_case_goes_through_its_municipality_and_is_forwarded(s
     case = await team.file(MARIA, municipality="Sundsvall")
     assert case.status is Status.AWAITING_FORWARD
     await team.drain()
+    assert team.submitter_messages(MARIA) == [
+        "Ditt ärende **SID-2026-0001** har tagits emot av **Sundsvalls kommuns förvaltning** för "
+        "LifeCare SP. De skickar det vidare till den centrala LifeCare SP-förvaltningen – du får besked "
+        "här när det är gjort."
+    ]
     case = await team.case(case.id)
     municipal_thread = case.thread_conversation_id
     assert municipal_thread.startswith(SUNDSVALL)
@@ -164,6 +170,10 @@ async def test_a_municipal_case_goes_through_its_municipality_and_is_forwarded(s
 
     case = await team.case(case.id)
     assert case.status is Status.RECEIVED and case.thread_conversation_id.startswith(CENTRAL)
+    assert team.submitter_messages(MARIA)[1:] == [
+        "Ditt ärende **SID-2026-0001** är skickat vidare från Sundsvalls kommuns förvaltning till den "
+        "centrala LifeCare SP-förvaltningen, som handlägger det nu."
+    ]
     assert team.connector.to_conversation(municipal_thread)[-1]["text"] == (
         "**Sara Berg** skickade ärendet vidare till central förvaltning."
     )

@@ -33,6 +33,8 @@ class FakeConnector:
     _open: asyncio.Event = field(default_factory=asyncio.Event)
     # Cards beyond what Teams renders (more than 6 actions, 28 KB); the fixtures assert none.
     limit_violations: list[str] = field(default_factory=list)
+    # Teams' member info by user id (GET .../members/{id}); unknown ids answer 404.
+    members_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._open.set()
@@ -126,8 +128,15 @@ class FakeConnector:
             self.sent.append(first)
         return web.json_response({"id": conversation_id, "activityId": str(number)})
 
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members_by_id.get(request.match_info["member_id"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)
+
     async def start(self) -> FakeConnector:
         app = web.Application()
+        app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._member)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
         app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._update)

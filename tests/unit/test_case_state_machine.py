@@ -76,11 +76,24 @@ def test_type_a_walks_every_step_of_3_3_in_order():
         Action.RECORD_PROCESS_CLOSED,
         Action.RECORD_SENT_TO_VENDOR,
         Action.RECORD_VENDOR_CONFIRMED,
-        Action.CLOSE,
     ]:
         assert action in case.allowed_actions(ADMIN)
         case.apply(action, ADMIN, T0, detail=DETAILS.get(action, ""))
     assert case.status is Status.CLOSED and case.servicenow_number == "INC0012345"
+
+
+def test_the_vendors_confirmation_closes_the_case_without_a_further_click():
+    case = make_case(CaseKind.B, Status.SENT_TO_VENDOR)
+    event = case.apply(Action.RECORD_VENDOR_CONFIRMED, ADMIN, T0)
+    assert event.status_after is Status.CLOSED and not case.is_open
+    assert case.allowed_actions(ADMIN) == []
+
+
+def test_a_case_stored_as_vendor_confirmed_before_that_rule_can_still_be_closed():
+    case = make_case(CaseKind.A, Status.VENDOR_CONFIRMED)
+    assert case.allowed_actions(ADMIN)[0] is Action.CLOSE
+    case.apply(Action.CLOSE, ADMIN, T0)
+    assert case.status is Status.CLOSED
 
 
 def test_type_b_has_no_phone_call_step():
