@@ -109,3 +109,20 @@ async def test_an_old_question_card_clicked_after_cancelling_is_stale(bot):
     await chat.say("avbryt")
     stale = await chat.say(value={**card_action_data(card, "Välj"), "choice": "Timrå"})
     assert "inte längre är aktiv" in stale
+
+
+async def test_in_municipal_channel_mode_the_submitter_is_told_her_municipality_has_it(
+    start_bot, settings_for
+):
+    bot = await start_bot(
+        settings_for(
+            municipal_channels_enabled=True, municipal_channels="Sundsvall=19:sundsvall@thread.tacv2"
+        )
+    )
+    chat = bot.chat(MARIA)
+    for answer in ["ny anmälan", "Kommun", "Sundsvalls kommun", "nej", "P777"]:
+        await chat.say(answer)
+    summary = last_card(await chat.send("ja"))
+    done = await chat.say(value=card_action_data(summary, "Skicka"))
+    assert "skickat till **Sundsvalls kommuns förvaltning** för LifeCare SP" in done
+    assert "vidare till den centrala LifeCare SP-förvaltningen" in done

@@ -23,6 +23,8 @@ async def test_lists_overdue_cases_most_overdue_first_and_reminds_the_thread(tea
     assert "Försenade ärenden (2)" in answer
     assert answer.index(older.number) < answer.index(newer.number)
     assert "ingen handläggare" in answer and "P12345" not in answer
+    assert f"- **{older.number}** – ingen handläggare · 2,0 arbetstimmar över tiden" in answer
+    assert "· – ·" not in answer  # no placeholder where nobody holds the case
 
     await team.drain()  # the worker of the real app delivers the reminders into the case threads
     for case in (older, newer):
@@ -33,3 +35,12 @@ async def test_lists_overdue_cases_most_overdue_first_and_reminds_the_thread(tea
 async def test_only_in_the_central_channel(team: Team):
     answer = await team.say(KARIN, "påminnelser", channel=SUNDSVALL, team=SUNDSVALL_TEAM)
     assert "bara i förvaltningens kanal" in answer
+
+
+async def test_a_held_case_names_its_assignee_in_the_list(team: Team):
+    case = await team.file(ANNA)
+    await team.drain()
+    await team.click(KARIN, await team.view(KARIN, case), "case.take")
+    team.bot.clock.advance(days=3)
+    answer = await team.say(KARIN, "påminnelser")
+    assert f"**{case.number}** – nästa steg väntar · Karin Holm · " in answer
