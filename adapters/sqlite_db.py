@@ -4,6 +4,7 @@ sqlite3 blocks, so every call runs on a dedicated single-thread executor and the
 waits on the disk. One thread also means one connection and no locking inside the process; across
 processes WAL mode lets readers run beside a writer, and every write transaction starts with
 BEGIN IMMEDIATE, so two processes on one file take turns instead of deadlocking or double-claiming.
+Writes that arrive while a commit is on disk share the next commit (sqlite_group_commit.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from adapters.sqlite_group_commit import GroupCommit, Outcome, Write, commit_batch
 from domain.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ class SqliteDatabase:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
         self._conn: sqlite3.Connection | None = None
         self._closed = False
+        self._group = GroupCommit(self._commit)
 
     @classmethod
     async def open(cls, path: Path, busy_timeout: float = 5.0) -> SqliteDatabase:
@@ -119,8 +122,13 @@ class SqliteDatabase:
         return await self._run(lambda: fn(self._connection()))
 
     async def write(self, fn: Callable[[sqlite3.Connection], R]) -> R:
-        """Run `fn` in one BEGIN IMMEDIATE transaction; any exception rolls it all back."""
-        return await self._run(lambda: self._transaction(fn))
+        """Run `fn` as one BEGIN IMMEDIATE transaction would (any exception rolls back all of
+        `fn`'s changes); returns once the commit holding it is durable (group commit)."""
+        result: R = await self._group.write(fn)
+        return result
+
+    async def _commit(self, fns: list[Write]) -> list[Outcome]:
+        return await self._run(lambda: commit_batch(self._connection(), fns))
 
     async def close(self) -> None:
         def close_connection() -> None:
@@ -131,6 +139,7 @@ class SqliteDatabase:
         if self._closed:
             return
         try:
+            await self._group.drain()  # writes already accepted still commit
             await self._run(close_connection)
         finally:
             self._closed = True

@@ -27,11 +27,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiohttp import ClientSession
-
-import load
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiohttp import ClientSession  # noqa: E402
+
+from bench import load  # noqa: E402
+
 BENCH = ROOT / "bench"
 NAMES = {
     "floor": "echo bot, msrest retry list fixed (the framework floor)",
@@ -93,7 +95,12 @@ def spawn(name: str, tmp: Path, redis_url: str, log: Path) -> tuple[subprocess.P
     port = free_port()
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp), "PYTHONDONTWRITEBYTECODE": "1"}
     if name in ("floor", "waterfall"):
-        command = [sys.executable, str(BENCH / "stock_bots.py"), "echo" if name == "floor" else name, str(port)]
+        command = [
+            sys.executable,
+            str(BENCH / "stock_bots.py"),
+            "echo" if name == "floor" else name,
+            str(port),
+        ]
     else:
         command = [sys.executable, str(ROOT / "bot.py")]
         env |= {"PORT": str(port), "DATA_DIR": str(tmp / name), "ADMIN_IDS": "29:karin=Karin Holm"}
@@ -111,7 +118,11 @@ async def counts(http: ClientSession, connector: str, name: str) -> dict[str, in
 
 async def settle(http: ClientSession, connector: str, name: str, threads: int) -> None:
     """Wait until the outbox has posted `threads` case cards and nothing else arrives for 1.5 s."""
-    deadline, last, quiet_since = time.monotonic() + float(os.environ.get("BENCH_SETTLE", "120")), None, time.monotonic()
+    deadline, last, quiet_since = (
+        time.monotonic() + float(os.environ.get("BENCH_SETTLE", "120")),
+        None,
+        time.monotonic(),
+    )
     while time.monotonic() < deadline:
         now = await counts(http, connector, name)
         if now != last:
@@ -144,7 +155,10 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
             base = f"http://127.0.0.1:{connector_port}"
             targets = {
                 p.name: load.Target(
-                    p.name, f"http://127.0.0.1:{p.port}/api/messages", p.name in ("sqlite", "redis"), f"{base}/{p.name}"
+                    p.name,
+                    f"http://127.0.0.1:{p.port}/api/messages",
+                    p.name in ("sqlite", "redis"),
+                    f"{base}/{p.name}",
                 )
                 for p in procs
             }
@@ -153,7 +167,11 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                 if target.ours:
                     conversation = f"{load.CENTRAL};messageid=1"
                     words = f"<at>{load.BOT['name']}</at> koppla kanal"
-                    mention = {"type": "mention", "mentioned": load.BOT, "text": f"<at>{load.BOT['name']}</at>"}
+                    mention = {
+                        "type": "mention",
+                        "mentioned": load.BOT,
+                        "text": f"<at>{load.BOT['name']}</at>",
+                    }
                     activity = load.channel(target, conversation, type="message", text=words,
                                             entities=[mention], deliveryMode="expectReplies")  # fmt: skip
                     linked = await load.post(http, target, activity)
@@ -167,18 +185,31 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                 pid = next(p.process.pid for p in procs if p.name == args.profile)
                 out = BENCH / f"profile-{args.profile}.txt"
                 profiler = subprocess.Popen(
-                    [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(pid), "-f", "raw", "-r", "200", "-o", str(out)],
+                    [
+                        str(Path(sys.executable).parent / "py-spy"),
+                        "record",
+                        "-p",
+                        str(pid),
+                        "-f",
+                        "raw",
+                        "-r",
+                        "200",
+                        "-o",
+                        str(out),
+                    ],
                     stdout=subprocess.DEVNULL,
                 )
             filed = args.users
             for round_no in range(args.rounds):
                 filed += args.users * args.cases
-                for proc in procs[round_no % len(procs):] + procs[: round_no % len(procs)]:
+                for proc in procs[round_no % len(procs) :] + procs[: round_no % len(procs)]:
                     target = targets[proc.name]
                     proc.tps.append(await load.intake_round(http, target, args.users, args.cases))
                     if target.ours:
                         await settle(http, base, proc.name, filed)
-                        async with http.get(f"{base}/_bench/{proc.name}/threads?after={proc.threads_used}") as r:
+                        async with http.get(
+                            f"{base}/_bench/{proc.name}/threads?after={proc.threads_used}"
+                        ) as r:
                             threads = (await r.json())[: args.invoke_cases]
                         proc.threads_used += args.users * args.cases
                     else:
@@ -187,7 +218,10 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                     await load.invoke_round(http, target, threads, 4, proc.clicks)
                     if target.ours:
                         await settle(http, base, proc.name, filed)
-                print(f"round {round_no + 1}: " + ", ".join(f"{p.name} {p.tps[-1]:.0f}" for p in procs), flush=True)
+                print(
+                    f"round {round_no + 1}: " + ", ".join(f"{p.name} {p.tps[-1]:.0f}" for p in procs),
+                    flush=True,
+                )
             if profiler is not None:
                 profiler.send_signal(signal.SIGINT)
                 profiler.wait(60)
@@ -209,7 +243,9 @@ def report(procs: list[Proc], args: argparse.Namespace) -> None:
     floor, stock = by.get("floor"), by.get("waterfall")
     print(f"\n{args.rounds} rounds, {args.users} users x {args.cases} type A intakes (6 turns) per round; "
           f"{args.invoke_cases} cases x {len(load.ADMIN_STEPS)} admin clicks per round, 4 at a time\n")  # fmt: skip
-    print("| bot | turns/s (median) | × floor | × stock waterfall | invoke p50 | invoke p99 | p99 × floor's | RSS after load | boot (wall / CPU) |")
+    print(
+        "| bot | turns/s (median) | × floor | × stock waterfall | invoke p50 | invoke p99 | p99 × floor's | RSS after load | boot (wall / CPU) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for p in procs:
         tps = statistics.median(p.tps)
@@ -224,7 +260,9 @@ def report(procs: list[Proc], args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--cases", type=int, default=3, help="intakes per user per round")

@@ -65,7 +65,12 @@ def channel(target: Target, conversation: str, **fields: Any) -> dict[str, Any]:
         "locale": "sv-SE",
         "from": KARIN,
         "recipient": BOT,
-        "conversation": {"id": conversation, "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
+        "conversation": {
+            "id": conversation,
+            "conversationType": "channel",
+            "isGroup": True,
+            "tenantId": TENANT,
+        },
         "channelData": {"tenant": {"id": TENANT}, "channel": {"id": CENTRAL}, "team": {"id": CENTRAL_TEAM}},
         **fields,
     }

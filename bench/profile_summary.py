@@ -14,7 +14,10 @@ from pathlib import Path
 
 # (label, any of these substrings in a frame)
 COSTS = [
-    ("sqlite commit / write transaction", ("SqliteDatabase._transaction", "_transaction (adapters/sqlite_db")),
+    (
+        "sqlite commit / write transaction",
+        ("SqliteDatabase._transaction", "_transaction (adapters/sqlite_db"),
+    ),
     ("sqlite (any store call on its thread)", ("sqlite_db.py",)),
     ("jsonpickle (state hash + flatten + restore)", ("jsonpickle/",)),
     ("botbuilder BotState change hash", ("compute_hash",)),

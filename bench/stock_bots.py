@@ -98,7 +98,9 @@ class WaterfallBot(ActivityHandler):
 class Adapter(CloudAdapter):
     async def process(self, request: web.Request, bot: Any, ws_response: Any = None) -> web.Response:
         activity = Activity().deserialize(await request.json())
-        response = await self.process_activity(request.headers.get("Authorization", ""), activity, bot.on_turn)
+        response = await self.process_activity(
+            request.headers.get("Authorization", ""), activity, bot.on_turn
+        )
         if response is None:
             return web.Response(status=201)
         body = response.body.serialize() if isinstance(response.body, Model) else response.body

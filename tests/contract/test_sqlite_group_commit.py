@@ -1,0 +1,116 @@
+"""Group commit in the embedded store: shared commits, but each write keeps its own outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from adapters.sqlite_db import SqliteDatabase
+from adapters.sqlite_group_commit import GroupCommit, Write, commit_batch
+from domain.ports import VersionConflict
+
+
+def _connection(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+    return conn
+
+
+def _insert(key: str, value: int) -> Write:
+    return lambda conn: conn.execute("INSERT INTO t VALUES (?, ?)", (key, value)).rowcount
+
+
+def _conflicting(key: str) -> Write:
+    def write(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO t VALUES (?, 0)", (key,))
+        raise VersionConflict("stale")  # after a change: the savepoint must undo it
+
+    return write
+
+
+def _rows(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT k, v FROM t").fetchall())
+
+
+def test_a_failing_write_is_undone_alone_and_the_rest_commit_together(tmp_path: Path) -> None:
+    conn = _connection(tmp_path / "a.sqlite3")
+    commits: list[str] = []
+    conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    outcomes = commit_batch(conn, [_insert("a", 1), _conflicting("b"), _insert("c", 3)])
+    assert [ok for ok, _ in outcomes] == [True, False, True]
+    assert isinstance(outcomes[1][1], VersionConflict)
+    assert _rows(conn) == {"a": 1, "c": 3}
+    assert commits == ["COMMIT"]
+
+
+def test_an_engine_error_in_a_batch_reruns_each_write_alone(tmp_path: Path) -> None:
+    conn = _connection(tmp_path / "b.sqlite3")
+    conn.execute("INSERT INTO t VALUES ('dup', 0)")
+    outcomes = commit_batch(conn, [_insert("a", 1), _insert("dup", 2), _insert("c", 3)])
+    assert [ok for ok, _ in outcomes] == [True, False, True]
+    assert isinstance(outcomes[1][1], sqlite3.IntegrityError)
+    assert _rows(conn) == {"dup": 0, "a": 1, "c": 3}
+    assert not conn.in_transaction
+
+
+def test_a_later_write_in_a_batch_sees_the_earlier_ones(tmp_path: Path) -> None:
+    conn = _connection(tmp_path / "c.sqlite3")
+    bump: Write = lambda c: c.execute("UPDATE t SET v = v + 1 WHERE k = 'a'").rowcount  # noqa: E731
+    assert commit_batch(conn, [_insert("a", 1), bump, bump]) == [(True, 1), (True, 1), (True, 1)]
+    assert _rows(conn) == {"a": 3}
+
+
+async def test_writes_waiting_for_a_commit_share_the_next_one(tmp_path: Path) -> None:
+    conn = _connection(tmp_path / "d.sqlite3")
+    batches: list[int] = []
+
+    async def run_batch(fns: list[Write]) -> list[tuple[bool, object]]:
+        batches.append(len(fns))
+        await asyncio.sleep(0.01)  # the commit's fsync
+        return commit_batch(conn, fns)
+
+    group = GroupCommit(run_batch)
+    results = await asyncio.gather(*(group.write(_insert(f"k{n}", n)) for n in range(50)))
+    assert results == [1] * 50 and sum(batches) == 50
+    assert len(batches) < 5  # not one commit per write
+    assert _rows(conn) == {f"k{n}": n for n in range(50)}
+
+
+async def test_the_store_answers_each_concurrent_writer_with_its_own_outcome(tmp_path: Path) -> None:
+    db = await SqliteDatabase.open(tmp_path / "store.sqlite3")
+    try:
+        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+        writes = [_conflicting(f"x{n}") if n % 7 == 3 else _insert(f"k{n}", n) for n in range(40)]
+        outcomes = await asyncio.gather(*(db.write(w) for w in writes), return_exceptions=True)
+        for n, outcome in enumerate(outcomes):
+            if n % 7 == 3:
+                assert isinstance(outcome, VersionConflict)
+            else:
+                assert outcome == 1
+        rows = await db.read(_rows)
+        assert rows == {f"k{n}": n for n in range(40) if n % 7 != 3}
+    finally:
+        await db.close()
+
+
+async def test_writes_accepted_before_close_are_committed(tmp_path: Path) -> None:
+    db = await SqliteDatabase.open(tmp_path / "close.sqlite3")
+    await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+    pending = [asyncio.ensure_future(db.write(_insert(f"k{n}", n))) for n in range(10)]
+    await asyncio.sleep(0)
+    await db.close()
+    assert await asyncio.gather(*pending) == [1] * 10
+    with closing(sqlite3.connect(tmp_path / "close.sqlite3")) as conn:
+        assert len(_rows(conn)) == 10
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_a_batch_of_any_size_leaves_no_transaction_open(tmp_path: Path, size: int) -> None:
+    conn = _connection(tmp_path / f"e{size}.sqlite3")
+    commit_batch(conn, [_insert(f"k{n}", n) for n in range(size)])
+    assert not conn.in_transaction
