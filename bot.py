@@ -52,6 +52,13 @@ class SkyddadIdBot(TeamsActivityHandler):
         else:
             await turn_context.send_activity(text("help_channel", turn_context.activity.locale))
 
+    async def on_teams_members_added_dispatch(
+        self, members_added: list[Any], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        # The SDK looks each added person up at the connector (an outbound call per member, and
+        # an error turn when one fails); only whether the bot itself was added matters here.
+        await self.on_teams_members_added(members_added, team_info, turn_context)
+
     async def on_teams_members_added(
         self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
     ) -> None:

@@ -77,7 +77,7 @@ class _ActivityShape(_Shape):
     channelId: Ident
     serviceUrl: Ident
     from_: _Sender = Field(alias="from")
-    recipient: _Account | None = None
+    recipient: _Sender
     conversation: _Conversation
     timestamp: Text | None = None
     localTimestamp: Text | None = None
