@@ -70,9 +70,7 @@ class SkyddadIdBot(TeamsActivityHandler):
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
         action = invoke_value.action or {}
-        body = await self.services.card_actions.dispatch(
-            turn_context, str(action.get("verb") or ""), dict(action.get("data") or {})
-        )
+        body = await self.services.card_actions.dispatch(turn_context, action.get("verb"), action.get("data"))
         return AdaptiveCardInvokeResponse(
             status_code=body["statusCode"], type=body["type"], value=body["value"]
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from botbuilder.core import TurnContext
 
@@ -25,7 +24,8 @@ from domain.ports import VersionConflict
 from domain.reminders import reminder_outlook
 from domain.services import CaseService
 from handlers.card_actions import CardActions, InvokeBody
-from handlers.case_inputs import InvalidInput, card_version_of, step_inputs
+from handlers.card_data import CardData
+from handlers.case_inputs import InvalidInput, step_inputs
 from handlers.central_team import CentralTeam, channel_of_thread
 from messages import text
 
@@ -65,12 +65,13 @@ class CaseActions:
         self._policy = settings.reminder_policy()
 
     def register(self, card_actions: CardActions) -> None:
+        card_actions.on_refused = self.refuse_forged
         card_actions.register(REFRESH, self.refresh)
         for verb, action in VERBS.items():
             card_actions.register(verb, self._handler(action))
 
-    def _handler(self, action: Action) -> Callable[[TurnContext, dict[str, Any]], Awaitable[InvokeBody]]:
-        async def handle(context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    def _handler(self, action: Action) -> Callable[[TurnContext, CardData], Awaitable[InvokeBody]]:
+        async def handle(context: TurnContext, data: CardData) -> InvokeBody:
             return await self.act(context, action, data)
 
         return handle
@@ -103,6 +104,15 @@ class CaseActions:
         await self._service.refuse(audit_id, actor, context.activity.conversation.id, f"{reason}:{verb}")
         return card_invoke_response(create_refusal_card(reason, context.activity.locale))
 
+    async def refuse_forged(
+        self, context: TurnContext, verb: str, reason: str, case_id: str | None
+    ) -> InvokeBody:
+        """A verb no card offers or data no card sends: refused, and audited with the case it
+        names when that case exists (else under UNKNOWN_CASE: a forged id is never kept)."""
+        case = await self._cases.get(case_id) if case_id else None
+        audit_id = case.id if case is not None else UNKNOWN_CASE
+        return await self._refuse(context, audit_id, actor_of(context), reason, verb)
+
     # --- authorisation -----------------------------------------------------------------------------
     async def _in_case_conversation(self, context: TurnContext, case: Case) -> bool:
         """The case's own thread; before its thread is saved, the channel it is posted to."""
@@ -130,12 +140,12 @@ class CaseActions:
         return None
 
     # --- verbs -----------------------------------------------------------------------------------
-    async def refresh(self, context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def refresh(self, context: TurnContext, data: CardData) -> InvokeBody:
         """The viewer's own card. A non-admin in the thread gets the shared card, not a refusal:
         a refresh only reads, and the card must not turn into an error for channel members."""
         actor = actor_of(context)
-        case_id = str(data.get("case_id") or "")
-        case = await self._cases.get(case_id) if case_id else None
+        case_id = data.case_id
+        case = await self._cases.get(case_id)
         if case is None or not await self._in_case_conversation(context, case):
             reason = "no_such_case" if case is None else "wrong_conversation"
             return await self._refuse(context, case_id, actor, reason, REFRESH)
@@ -144,16 +154,16 @@ class CaseActions:
         await self._team.learn([actor])
         return await self._card(context, case, actor)
 
-    async def act(self, context: TurnContext, action: Action, data: dict[str, Any]) -> InvokeBody:
+    async def act(self, context: TurnContext, action: Action, data: CardData) -> InvokeBody:
         actor = actor_of(context)
         verb = f"case.{action.value}"
-        case_id = str(data.get("case_id") or "")
-        case = await self._cases.get(case_id) if case_id else None
+        case_id = data.case_id
+        case = await self._cases.get(case_id)
         if reason := await self._authorise(context, case, action):
             return await self._refuse(context, case_id, actor, reason, verb)
         assert case is not None  # _authorise refuses a missing case
         await self._team.learn([actor])
-        if card_version_of(data) != card_version(case):
+        if data.version != card_version(case):
             return await self._card(context, case, actor, "note_stale")  # a double click ends here
         if action is Action.TAKE and case.assignee is not None and case.assignee.id == actor.id:
             # The holder clicked "Ta över" on the shared card (Teams showed it without her own

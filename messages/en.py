@@ -240,6 +240,8 @@ MESSAGES: dict[str, str] = {
         "A case is handled only in its own thread in the administration channel. Nothing was changed."
     ),
     "refused_no_such_case": "The case does not exist. Nothing was changed.",
+    "refused_unknown_verb": "The card sent an action I do not know. Nothing was changed.",
+    "refused_invalid_data": "The card sent data I cannot read. Nothing was changed – open the case's latest card.",
     "forwarded_title": "Case {number} – forwarded",
     "forwarded_body": "The case has been forwarded to the central LifeCare SP administration, which handles it.",
     "link_done": "Done! This channel is now **the central case channel**. Every new case gets its own thread here.",

@@ -249,6 +249,8 @@ MESSAGES: dict[str, str] = {
         "Ärendet hanteras bara i sin egen tråd i förvaltningens kanal. Inget har ändrats."
     ),
     "refused_no_such_case": "Ärendet finns inte. Inget har ändrats.",
+    "refused_unknown_verb": "Kortet skickade en åtgärd jag inte känner till. Inget har ändrats.",
+    "refused_invalid_data": "Kortet skickade uppgifter jag inte kan läsa. Inget har ändrats – öppna ärendets senaste kort.",
     "forwarded_title": "Ärende {number} – skickat vidare",
     "forwarded_body": "Ärendet är skickat vidare till den centrala LifeCare SP-förvaltningen, som handlägger det.",
     "link_done": (

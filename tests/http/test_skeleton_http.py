@@ -58,7 +58,7 @@ async def test_action_execute_with_unknown_verb_answers_200_with_an_error_card(b
     assert status == 200
     assert body["statusCode"] == 200
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
-    assert "Okänd åtgärd" in str(body["value"])
+    assert "en åtgärd jag inte känner till" in str(body["value"])
 
 
 async def test_activity_without_type_is_a_bad_request(bot):

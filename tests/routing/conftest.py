@@ -184,7 +184,7 @@ class Team:
         self,
         user: User,
         verb: str,
-        data: dict[str, Any],
+        data: Any,
         *,
         conversation: str | None = None,
         channel: str | None = None,

@@ -134,7 +134,8 @@ async def test_a_forged_case_id_is_refused_and_audited(team, posted):
 async def test_a_forged_verb_changes_nothing(team, posted):
     data = {"case_id": posted.id, "version": 0}
     status, body = await team.invoke(KARIN, "case.delete_everything", data)
-    assert status == 200 and "Okänd åtgärd" in str(body["value"])
+    assert status == 200 and "en åtgärd jag inte känner till" in str(body["value"])
+    assert "refused:unknown_verb:case.delete_everything" in await audit_whats(team, posted.id)
     # A real verb the card never offered: out of order, or a step on someone else's case.
     status, body = await team.invoke(KARIN, "case.close", data)
     assert "Det går inte att göra just nu" in str(body["value"])
@@ -198,3 +199,31 @@ def test_case_ids_carry_no_digits_the_identity_guard_could_mistake_for_a_number(
     ids = [new_case_id() for _ in range(5_000)]
     assert not any(character.isdigit() for case_id in ids for character in case_id)
     assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        "case",
+        7,
+        None,
+        {"version": 0},
+        {"case_id": ["x"], "version": 0},
+        {"case_id": "CASE", "version": 0.5},
+        {"case_id": "CASE", "version": "0"},
+        {"case_id": "CASE", "version": True},
+        {"case_id": "CASE", "version": None},
+        {"case_id": "CASE", "version": 0, "reason": 12},
+        {"case_id": "CASE", "version": 0, "assignee": {"id": "29:x"}},
+        {"case_id": "CASE", "version": 0, "servicenow": ["INC0012345"]},
+    ],
+)
+async def test_card_data_of_the_wrong_shape_is_refused_and_audited(team, posted, data):
+    if isinstance(data, dict) and data.get("case_id") == "CASE":
+        data = {**data, "case_id": posted.id}
+    status, body = await team.invoke(KARIN, "case.take", data, conversation=posted.thread_conversation_id)
+    assert status == 200 and "uppgifter jag inte kan läsa" in str(body["value"])
+    assert await audit_whats(team, "-") == ["refused:invalid_data:case.take"]
+    case = await team.case(posted.id)
+    assert case.events == [] and case.assignee is None

@@ -1,0 +1,41 @@
+"""What a case-card click may carry, as a typed model: anything else is a forged or broken click.
+
+Teams sends the action's `data` as the card put it (the case id and the card's version) with the
+card's inputs merged in by id. The model is strict: a version of `0.5`, `"1"` or `true`, a case
+id that is a list, or an input that is not text is refused (with a card, audited) before any
+handler runs. Unknown keys are ignored: Teams merges every input on the card into every click.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+
+from cards.case_verbs import INPUT_ASSIGNEE, INPUT_REASON, INPUT_SERVICENOW
+
+# Generous for the ids the bot has made (26 letters today); never free text.
+CaseId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Input = Annotated[StrictStr, Field(max_length=2_000)]
+
+
+class CardData(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    case_id: CaseId
+    version: Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+    # Named as the card's input ids (cards.case_verbs.INPUT_*), which Teams uses as keys.
+    servicenow: Input | None = None
+    reason: Input | None = None
+    assignee: Input | None = None
+
+
+assert set(CardData.model_fields) >= {INPUT_SERVICENOW, INPUT_REASON, INPUT_ASSIGNEE}
+
+
+def parse_card_data(data: object) -> CardData | None:
+    """The click's data, or None when it is not what the bot's cards send."""
+    try:
+        return CardData.model_validate(data)
+    except ValidationError:
+        return None
