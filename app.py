@@ -129,7 +129,7 @@ async def build_app_services(
         outbox,
         clock,
         forwarding_municipalities=forwarding,
-        after_change=planner.after_change,
+        plan=planner.planned,
     )
     team = CentralTeam(settings, stores.documents)
     card_actions = CardActions()

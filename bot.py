@@ -21,7 +21,7 @@ from adapters.logging_setup import configure_logging
 from adapters.middleware import answer
 from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
-from domain.ports import StoreUnavailable, VersionConflict
+from domain.ports import StoreUnavailable, VersionConflict, WriteOutcomeUnknown
 from messages import text
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,12 @@ BOT = web.AppKey("bot", SkyddadIdBot)
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Last resort: a clear Swedish message; a store outage gets its own 'try again shortly'."""
     key = "error_generic"
-    if isinstance(error, StoreUnavailable):
+    if isinstance(error, WriteOutcomeUnknown):
+        # The write and its follow-ups are one unit and every write is idempotent (draft id,
+        # card version): the honest answer is "not sure, repeating it is safe".
+        key = "error_write_unknown"
+        log.warning("store failed mid-write in a %s turn: %s", context.activity.type, error)
+    elif isinstance(error, StoreUnavailable):
         key = "error_store_unavailable"
         log.warning("store unavailable during a %s turn: %s", context.activity.type, error)
     elif isinstance(error, VersionConflict):

@@ -16,7 +16,7 @@ from uuid import uuid4
 from redis.asyncio import Redis
 
 from adapters import redis_common as lua
-from adapters.redis_common import json_text, unavailable_on_redis_errors
+from adapters.redis_common import follow_up_args, json_text, unavailable_on_redis_errors
 from adapters.store_keys import (
     ALL_CASES,
     KeyBuilder,
@@ -26,7 +26,7 @@ from adapters.store_keys import (
     to_micros,
 )
 from domain.case import Case
-from domain.ports import CaseFilter, IdleEntry, IdlePage, VersionConflict
+from domain.ports import NO_FOLLOW_UPS, CaseFilter, FollowUps, IdleEntry, IdlePage, VersionConflict
 from domain.reminders import ReminderKind, reminder_kind
 
 
@@ -39,7 +39,7 @@ class RedisCases:
         self._list = client.register_script(lua.LIST_CASES)
 
     @unavailable_on_redis_errors
-    async def create(self, case: Case) -> Case:
+    async def create(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
         year = case_year(case)
         # The number exists only inside the script; it replaces this one-off placeholder.
         placeholder = f"@@number-{uuid4().hex}@@"
@@ -47,9 +47,10 @@ class RedisCases:
         indexes = self._keys.case_indexes(case)
         idle_key, idle_score = self._idle(case)
         keys = [self._keys.case(case.id), self._keys.case_counter(year), self._keys.case_numbers()]
-        keys.append(idle_key)
+        follow_keys, follow_arg = follow_up_args(self._keys, case.id, follow)
+        keys += [idle_key, *follow_keys]
         args: list[str | int] = [body, placeholder, case_number_prefix(year), case.id, case.version]
-        args += [json_text(indexes), uuid4().hex, idle_score]
+        args += [json_text(indexes), uuid4().hex, idle_score, follow_arg]
         number = await self._create(keys=keys + indexes, args=args)
         if number is None:
             raise VersionConflict(f"case {case.id} already exists")
@@ -74,14 +75,15 @@ class RedisCases:
         return None if case_id is None else await self.get(str(case_id))
 
     @unavailable_on_redis_errors
-    async def update(self, case: Case) -> Case:
+    async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
         stored = case.model_copy(update={"version": case.version + 1})
         body = stored.model_dump_json()
         indexes = self._keys.case_indexes(stored)
         idle_key, idle_score = self._idle(stored)
         args: list[str | int] = [case.version, stored.version, body, case.id, json_text(indexes)]
-        args += [uuid4().hex, idle_score]
-        keys = [self._keys.case(case.id), idle_key, *indexes]
+        follow_keys, follow_arg = follow_up_args(self._keys, case.id, follow)
+        args += [uuid4().hex, idle_score, follow_arg]
+        keys = [self._keys.case(case.id), idle_key, *follow_keys, *indexes]
         result = int(await self._update(keys=keys, args=args))
         if result == -1:
             raise VersionConflict(f"case {case.id} does not exist")

@@ -17,7 +17,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import redis.exceptions
 
-from domain.ports import StoreUnavailable
+from adapters.store_keys import KeyBuilder, to_micros
+from domain.ports import FollowUps, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,22 @@ def unavailable_on_redis_errors(
     return wrapper
 
 
+def follow_up_args(keys: KeyBuilder, case_id: str, follow: FollowUps) -> tuple[list[str], str]:
+    """The four keys the FOLLOW_UPS Lua function writes, and its JSON argument."""
+    if any(entry.case_id != case_id for entry in follow.audit):
+        raise ValueError("a case write carries audit entries of its own case only")
+    due = [
+        [
+            item.item_id,
+            str(to_micros(item.due_at)),
+            json_text({"due_at": to_micros(item.due_at), "payload": item.payload}),
+        ]
+        for item in follow.due
+    ]
+    arg = json_text({"audit": [entry.model_dump_json() for entry in follow.audit], "due": due})
+    return [keys.audit(case_id), keys.due_schedule(), keys.due_items(), keys.due_claims()], arg
+
+
 def json_text(value: Any) -> str:
     """Compact JSON with UTF-8 kept as is (Lua's cjson and SREM see the same bytes)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -71,11 +88,29 @@ end
 return 0
 """
 
-# KEYS: case hash, year counter, number→id hash, idle sorted set, index sets...
-# ARGV: body with a placeholder, placeholder, number prefix, case id, version, index keys JSON,
-# write token, idle score ('' = not idle: KEYS[4] is then unused).
-# Returns the case number, or false when another create holds the id.
-CREATE_CASE = """
+# Follow-ups (FollowUps) written in the same script as the case: audit entries and due items.
+# KEYS[a..a+3]: audit list, due schedule zset, due items hash, due claims hash. `f` is the
+# decoded JSON {"audit": [entry JSON...], "due": [[id, score, item JSON]...]}: decoded before
+# anything is written, so a bad argument fails the script with nothing changed.
+FOLLOW_UPS = """
+local function follow_ups(f, a)
+  for _, entry in ipairs(f.audit) do redis.call('RPUSH', KEYS[a], entry) end
+  for _, d in ipairs(f.due) do
+    redis.call('ZADD', KEYS[a + 1], d[2], d[1])
+    redis.call('HSET', KEYS[a + 2], d[1], d[3])
+    redis.call('HDEL', KEYS[a + 3], d[1])
+  end
+end
+"""
+
+# KEYS: case hash, year counter, number→id hash, idle sorted set, audit, due schedule, due
+# items, due claims, index sets... ARGV: body with a placeholder, placeholder, number prefix,
+# case id, version, index keys JSON, write token, idle score ('' = not idle: KEYS[4] is then
+# unused), follow-ups JSON. Returns the case number, or false when another create holds the id.
+CREATE_CASE = (
+    FOLLOW_UPS
+    + """
+local f = cjson.decode(ARGV[9])
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if redis.call('HGET', KEYS[1], 'w') == ARGV[7] then return redis.call('HGET', KEYS[1], 'n') end
   return false
@@ -89,20 +124,26 @@ if ARGV[8] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[8], ARGV[4])
   redis.call('HSET', KEYS[1], 'zidx', KEYS[4])
 end
-for i = 5, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+for i = 9, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+follow_ups(f, 5)
 return number
 """
+)
 
-# KEYS: case hash, new idle sorted set, new index sets... ARGV: expected version, new version,
-# body, case id, new index keys JSON, write token, idle score ('' = no longer idle).
+# KEYS: case hash, new idle sorted set, audit, due schedule, due items, due claims, new index
+# sets... ARGV: expected version, new version, body, case id, new index keys JSON, write token,
+# idle score ('' = no longer idle), follow-ups JSON.
 # Returns 1 written, 0 version conflict, -1 no such case.
-UPDATE_CASE = """
+UPDATE_CASE = (
+    FOLLOW_UPS
+    + """
+local f = cjson.decode(ARGV[8])
 local current = redis.call('HMGET', KEYS[1], 'v', 'w', 'idx', 'zidx')
 if not current[1] then return -1 end
 if current[2] == ARGV[6] then return 1 end
 if current[1] ~= ARGV[1] then return 0 end
 for _, key in ipairs(cjson.decode(current[3])) do redis.call('SREM', key, ARGV[4]) end
-for i = 3, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+for i = 7, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
 if current[4] then redis.call('ZREM', current[4], ARGV[4]) end
 if ARGV[7] ~= '' then
   redis.call('ZADD', KEYS[2], ARGV[7], ARGV[4])
@@ -111,8 +152,10 @@ else
   redis.call('HDEL', KEYS[1], 'zidx')
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3], 'idx', ARGV[5], 'w', ARGV[6])
+follow_ups(f, 3)
 return 1
 """
+)
 
 # KEYS: index sets to intersect. ARGV[1]: case key prefix. One snapshot: a case changing
 # status meanwhile is either wholly in or wholly out of the answer.

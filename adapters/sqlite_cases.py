@@ -1,7 +1,8 @@
 """Cases on SQLite: one row per case with the filterable fields as columns beside the JSON.
 
-The per-year counter and the case row are written in one BEGIN IMMEDIATE transaction, so two
-processes never share a number and a failed create never burns one. An update is a single
+The per-year counter, the case row and its follow-ups (audit entry, outbox item, reminder) are
+written in one BEGIN IMMEDIATE transaction, so two processes never share a number, a failed create
+never burns one, and a case is never stored without what must follow it. An update is a single
 `UPDATE ... WHERE version = ?`: the row count says whether our version was still current.
 """
 
@@ -14,9 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from adapters.sqlite_db import SqliteDatabase
+from adapters.sqlite_rows import write_follow_ups
 from adapters.store_keys import ALL_CASES, case_number, case_year, from_micros, to_micros
 from domain.case import Case
-from domain.ports import CaseFilter, IdleEntry, IdlePage, VersionConflict
+from domain.ports import NO_FOLLOW_UPS, CaseFilter, FollowUps, IdleEntry, IdlePage, VersionConflict
 from domain.reminders import ReminderKind, reminder_kind
 
 _COLUMNS = "status, is_open, organisation, submitter_id, assignee_id, idle_kind, idle_since, version, body"
@@ -50,7 +52,7 @@ class SqliteCases:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
-    async def create(self, case: Case) -> Case:
+    async def create(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
         year = case_year(case)
 
         def create(conn: sqlite3.Connection) -> str:
@@ -67,6 +69,7 @@ class SqliteCases:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, stored.number, to_micros(stored.created_at), *_columns(stored)),
             )
+            write_follow_ups(conn, follow)  # same transaction: all of it or none
             return stored.model_dump_json()
 
         return Case.model_validate_json(await self._db.write(create))
@@ -81,7 +84,7 @@ class SqliteCases:
         row = await self._db.read(lambda conn: conn.execute(query, (value,)).fetchone())
         return None if row is None else Case.model_validate_json(row[0])
 
-    async def update(self, case: Case) -> Case:
+    async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
         stored = case.model_copy(update={"version": case.version + 1})
 
         def update(conn: sqlite3.Connection) -> None:
@@ -90,6 +93,7 @@ class SqliteCases:
                 (*_columns(stored), case.id, case.version),
             ).rowcount
             if changed == 1:
+                write_follow_ups(conn, follow)  # same transaction: all of it or none
                 return
             if conn.execute("SELECT 1 FROM cases WHERE id = ?", (case.id,)).fetchone() is None:
                 raise VersionConflict(f"case {case.id} does not exist")

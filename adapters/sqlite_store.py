@@ -17,6 +17,7 @@ from uuid import uuid4
 
 from adapters.sqlite_cases import SqliteCases
 from adapters.sqlite_db import SqliteDatabase
+from adapters.sqlite_rows import insert_audit, upsert_due
 from adapters.store_keys import from_micros, to_micros
 from domain.clock import Clock, utc_now
 from domain.ports import (
@@ -86,10 +87,7 @@ class SqliteAudit:
         self._db = db
 
     async def append(self, entry: AuditEntry) -> None:
-        row = (entry.case_id, entry.model_dump_json())
-        await self._db.write(
-            lambda conn: conn.execute("INSERT INTO audit (case_id, body) VALUES (?, ?)", row)
-        )
+        await self._db.write(lambda conn: insert_audit(conn, entry))
 
     async def entries(self, case_id: str) -> list[AuditEntry]:
         query = "SELECT body FROM audit WHERE case_id = ? ORDER BY seq"
@@ -122,14 +120,7 @@ class SqliteDueIndex:
         self._db = db
 
     async def schedule(self, item_id: str, due_at: datetime, payload: dict[str, Any]) -> None:
-        at = to_micros(due_at)
-        row = (item_id, at, at, _json(payload))
-        query = (
-            "INSERT INTO due (item_id, due_at, visible_at, payload, claim_token) VALUES (?, ?, ?, ?, NULL)"
-            " ON CONFLICT (item_id) DO UPDATE SET due_at = excluded.due_at,"
-            " visible_at = excluded.visible_at, payload = excluded.payload, claim_token = NULL"
-        )
-        await self._db.write(lambda conn: conn.execute(query, row))
+        await self._db.write(lambda conn: upsert_due(conn, item_id, due_at, payload))
 
     async def cancel(self, item_id: str) -> None:
         await self._db.write(lambda conn: conn.execute("DELETE FROM due WHERE item_id = ?", (item_id,)))

@@ -21,6 +21,11 @@ class StoreUnavailable(Exception):
     """The store did not answer (Redis down, disk full). Nothing was half-written."""
 
 
+class WriteOutcomeUnknown(StoreUnavailable):
+    """The store failed while a write was on its way: it may or may not have happened. The write
+    and its follow-ups are one unit, so a retry either finds all of it or does all of it."""
+
+
 class VersionConflict(Exception):
     """Someone else wrote first: an eTag or case version did not match."""
 
@@ -32,6 +37,26 @@ class AuditEntry(BaseModel, frozen=True):
     what: str  # an action name or a refusal code; never a patient identifier
     conversation_id: str = ""
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A due-index item written together with a case change (same id = one item)."""
+
+    item_id: str
+    due_at: datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """What must be stored with a case write, in the same transaction, or not at all."""
+
+    audit: tuple[AuditEntry, ...] = ()
+    due: tuple[OutboxItem, ...] = ()
+
+
+NO_FOLLOW_UPS = FollowUps()
 
 
 @dataclass(frozen=True)
@@ -79,8 +104,9 @@ class DocumentStore(Protocol):
 
 
 class CaseRepository(Protocol):
-    async def create(self, case: Case) -> Case:
-        """Store a new case; gives it the next number of its creation year (SID-YYYY-NNNN)."""
+    async def create(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
+        """Store a new case with its follow-ups, atomically; gives it the next number of its
+        creation year (SID-YYYY-NNNN)."""
         ...
 
     async def get(self, case_id: str) -> Case | None: ...
@@ -103,9 +129,10 @@ class CaseRepository(Protocol):
         """
         ...
 
-    async def update(self, case: Case) -> Case:
-        """Write `case` if the stored version still equals `case.version`; returns it with
-        version + 1. Raises VersionConflict otherwise (the caller re-reads and decides)."""
+    async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
+        """Write `case` and its follow-ups if the stored version still equals `case.version`;
+        returns it with version + 1. Raises VersionConflict otherwise (nothing is written; the
+        caller re-reads and decides)."""
         ...
 
 

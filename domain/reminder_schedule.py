@@ -30,7 +30,7 @@ from typing import Any
 
 from domain.business_time import BusinessCalendar
 from domain.case import Case
-from domain.ports import DueIndex
+from domain.ports import DueIndex, OutboxItem
 from domain.reminders import (
     BusinessSpan,
     ReminderKind,
@@ -145,6 +145,11 @@ class ReminderPlanner:
         self._due = due
         self.calendar = calendar
         self.policy = policy
+
+    def planned(self, case: Case) -> OutboxItem | None:
+        """The reminder item `case` needs next, for CaseService to store with the case itself."""
+        planned = plan_reminder(case, self.calendar, self.policy)
+        return None if planned is None else OutboxItem(planned.item_id, planned.due_at, planned.payload())
 
     async def after_change(self, case: Case) -> None:
         """Start the reminders of the idle period a file or an action just began."""

@@ -15,7 +15,18 @@ from typing import Any
 from domain.case import Action, Case, CaseError, Event, OrgKind, Person, Status
 from domain.clock import Clock
 from domain.intake import IntakeDraft
-from domain.ports import AuditEntry, AuditLog, CaseFilter, CaseRepository, DueIndex, VersionConflict
+from domain.ports import (
+    AuditEntry,
+    AuditLog,
+    CaseFilter,
+    CaseRepository,
+    DueIndex,
+    FollowUps,
+    OutboxItem,
+    StoreUnavailable,
+    VersionConflict,
+    WriteOutcomeUnknown,
+)
 
 
 class Outbox:
@@ -27,11 +38,23 @@ class Outbox:
         self._wake = wake  # tells this replica's worker there is work, so it need not wait to poll
 
     async def put(self, item_id: str, kind: str, *, at: datetime | None = None, **payload: Any) -> None:
-        await self._due.schedule(f"{kind}:{item_id}", at or self._clock(), {"kind": kind, **payload})
+        item = self.item(item_id, kind, at=at, **payload)
+        await self._due.schedule(item.item_id, item.due_at, item.payload)
+        self._wake()
+
+    def item(self, item_id: str, kind: str, *, at: datetime | None = None, **payload: Any) -> OutboxItem:
+        """The item `put` would write, for a case write that stores it in the same transaction."""
+        return OutboxItem(f"{kind}:{item_id}", at or self._clock(), {"kind": kind, **payload})
+
+    def wake(self) -> None:
         self._wake()
 
 
 async def _nothing(case: Case) -> None:
+    return None
+
+
+def _no_plan(case: Case) -> OutboxItem | None:
     return None
 
 
@@ -45,6 +68,7 @@ class CaseService:
         *,
         forwarding_municipalities: frozenset[str] = frozenset(),
         after_change: Callable[[Case], Awaitable[None]] | None = None,
+        plan: Callable[[Case], OutboxItem | None] | None = None,
     ) -> None:
         self.cases = cases
         self._audit = audit
@@ -54,9 +78,14 @@ class CaseService:
         self._forwarding = forwarding_municipalities
         # Runs after every filing and action with the stored case: ReminderPlanner.after_change.
         self._after_change = after_change or _nothing
+        # The reminder a stored case needs next (ReminderPlanner.planned): written with the case.
+        self._plan = plan or _no_plan
 
     async def file(self, draft: IntakeDraft, submitter: Person, conversation_id: str) -> tuple[Case, bool]:
-        """Create the case from a complete draft; (case, False) when it was filed before."""
+        """Create the case from a complete draft; (case, False) when it was filed before.
+
+        The case, its audit entry, the outbox item that posts it and its first reminder are one
+        write: a retried Skicka after a lost reply finds all of it, never half."""
         existing = await self.cases.get(draft.draft_id)
         if existing is not None:
             return existing, False
@@ -64,19 +93,18 @@ class CaseService:
         new = draft.to_case(submitter, now)
         if new.organisation.kind is OrgKind.MUNICIPALITY and new.organisation.name in self._forwarding:
             new.status = Status.AWAITING_FORWARD  # the starting state, not a transition: no event
+        filed = AuditEntry(
+            case_id=new.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id
+        )
+        follow = self._follow_ups(new, filed, self._outbox.item(new.id, "case_filed", case_id=new.id))
         try:
-            case = await self.cases.create(new)
+            case = await _outcome_unknown_on_outage(self.cases.create(new, follow))
         except VersionConflict:  # a second click filed the same draft a moment earlier
             existing = await self.cases.get(draft.draft_id)
             if existing is None:
                 raise
             return existing, False
-        await self._audit.append(
-            AuditEntry(
-                case_id=case.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id
-            )
-        )
-        await self._outbox.put(case.id, "case_filed", case_id=case.id)
+        self._outbox.wake()
         await self._after_change(case)
         return case, True
 
@@ -91,24 +119,30 @@ class CaseService:
         target: Person | None = None,
     ) -> tuple[Case, Event]:
         """Apply one action to the version the caller read. Raises CaseError when the state
-        does not allow it and VersionConflict when someone else wrote first."""
+        does not allow it and VersionConflict when someone else wrote first. The case, its audit
+        entry, the outbox item and the next reminder are written together or not at all."""
         event = case.apply(action, actor, self._clock(), detail=detail, target=target)
-        saved = await self.cases.update(case)
-        await self._audit.append(
-            AuditEntry(
-                case_id=case.id,
-                at=event.at,
-                actor=actor,
-                what=action.value,
-                conversation_id=conversation_id,
-                detail=event.detail,
-            )
+        next_version = case.version + 1
+        audit = AuditEntry(
+            case_id=case.id,
+            at=event.at,
+            actor=actor,
+            what=action.value,
+            conversation_id=conversation_id,
+            detail=event.detail,
         )
-        await self._outbox.put(
-            f"{case.id}:{saved.version}", "case_changed", case_id=case.id, version=saved.version
+        changed = self._outbox.item(
+            f"{case.id}:{next_version}", "case_changed", case_id=case.id, version=next_version
         )
+        follow = self._follow_ups(case.model_copy(update={"version": next_version}), audit, changed)
+        saved = await _outcome_unknown_on_outage(self.cases.update(case, follow))
+        self._outbox.wake()
         await self._after_change(saved)
         return saved, event
+
+    def _follow_ups(self, stored: Case, audit: AuditEntry, item: OutboxItem) -> FollowUps:
+        reminder = self._plan(stored)
+        return FollowUps(audit=(audit,), due=(item,) if reminder is None else (item, reminder))
 
     async def refuse(self, case_id: str, actor: Person, conversation_id: str, reason: str) -> None:
         """Record an action that was refused (wrong conversation, not an admin): changes nothing."""
@@ -133,3 +167,13 @@ class CaseService:
     async def submitted_by(self, submitter: Person) -> list[Case]:
         cases = await self.cases.list(CaseFilter(submitter_id=submitter.id))
         return sorted(cases, key=lambda c: c.created_at, reverse=True)
+
+
+async def _outcome_unknown_on_outage(write: Awaitable[Case]) -> Case:
+    """A store outage during a write: we cannot tell whether it landed (a lost reply)."""
+    try:
+        return await write
+    except WriteOutcomeUnknown:
+        raise
+    except StoreUnavailable as exc:
+        raise WriteOutcomeUnknown(str(exc)) from exc

@@ -164,6 +164,10 @@ class CaseActions:
         assert case is not None  # _authorise refuses a missing case
         await self._team.learn([actor])
         if data.version != card_version(case):
+            if _is_own_last_step(case, data.version, action, actor):
+                # This very click was recorded, but its answer was lost (a store or network
+                # hiccup): show the result, not "nothing changed".
+                return await self._card(context, case, actor)
             return await self._card(context, case, actor, "note_stale")  # a double click ends here
         if action is Action.TAKE and case.assignee is not None and case.assignee.id == actor.id:
             # The holder clicked "Ta över" on the shared card (Teams showed it without her own
@@ -204,6 +208,8 @@ class CaseActions:
                 return await self._card(context, case, actor, "note_not_allowed")
             except VersionConflict:
                 fresh = await self._cases.get(case.id)
+                if fresh is not None and _is_own_last_step(fresh, seen, action, actor):
+                    return await self._card(context, fresh, actor)  # our own write, retried
                 if fresh is None or card_version(fresh) != seen:
                     return await self._card(context, fresh or case, actor, "note_conflict")
                 case = fresh
@@ -212,3 +218,11 @@ class CaseActions:
                 return card_invoke_response(create_forwarded_card(saved, context.activity.locale))
             return await self._card(context, saved, actor)
         return await self._card(context, case, actor, "note_conflict")
+
+
+def _is_own_last_step(case: Case, clicked_version: int, action: Action, actor: Person) -> bool:
+    """The case's latest event is exactly this actor's `action` on the card version clicked."""
+    if card_version(case) != clicked_version + 1 or not case.events:
+        return False
+    last = case.events[-1]
+    return last.action is action and last.actor.id == actor.id

@@ -26,6 +26,10 @@ MESSAGES: dict[str, str] = {
     "unknown_command": "I did not understand that. Type **new report**, **my cases** or **help**.",
     "error_generic": "Something went wrong on my side. Nothing you wrote was saved – please try again shortly.",
     "error_conflict": "Your previous message was still being handled. Please send this one again.",
+    "error_write_unknown": (
+        "I lost contact with my storage while saving and cannot confirm whether it went through. "
+        "Please try again shortly – the same report or step is never recorded twice."
+    ),
     "error_store_unavailable": (
         "I cannot reach my storage right now. Nothing was saved or sent – please try again shortly."
     ),

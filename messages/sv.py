@@ -29,6 +29,10 @@ MESSAGES: dict[str, str] = {
     # --- errors -----------------------------------------------------------------------------
     "error_generic": "Något gick fel hos mig. Inget av det du skrivit har sparats – försök igen om en stund.",
     "error_conflict": "Ditt förra meddelande hann inte bli klart. Skicka det här igen, tack.",
+    "error_write_unknown": (
+        "Jag tappade kontakten med min lagring mitt i sparandet och kan inte bekräfta om det gick igenom. "
+        "Försök igen om en stund – samma anmälan eller samma steg registreras aldrig två gånger."
+    ),
     "error_store_unavailable": (
         "Jag kan inte nå min lagring just nu. Inget har sparats eller skickats – försök igen om en stund."
     ),
