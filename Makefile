@@ -1,24 +1,58 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
 PYTHON ?= python3.11
+# Three virtualenvs, each from its own hashed lock (make lock):
+#   .venv-run     requirements.lock only: what `make run` and the container run, no dev tools
+#   .venv         requirements.lock + requirements-dev.lock: tests, lint, type checks, e2e
+#   .venv-checks  requirements-checks.lock: checkov and hadolint (checkov pins packaging<24)
+RUN_VENV := .venv-run
 VENV := .venv
-BIN := $(VENV)/bin
+CHECKS_VENV := .venv-checks
+RUN_STAMP := $(RUN_VENV)/.installed
 STAMP := $(VENV)/.installed
+CHECKS_STAMP := $(CHECKS_VENV)/.installed
+BIN := $(VENV)/bin
+PIP_HASHED := -m pip install --quiet --require-hashes --no-deps
+# Must never be importable in the runtime venv (issue 11): checked after every install.
+DEV_ONLY := pytest mypy playwright ruff hypothesis checkov jsonschema
+CHECK_RUNTIME_VENV = $(RUN_VENV)/bin/python -c "import importlib.util as u, sys; \
+  bad = [m for m in sys.argv[1:] if u.find_spec(m)]; sys.exit(f'dev tools in $(RUN_VENV): {bad}' if bad else 0)" \
+  $(DEV_ONLY) && echo "$(RUN_VENV): runtime lock only (none of: $(DEV_ONLY))"
 
-.PHONY: run test lint typecheck unit e2e playground bench lock clean
+.PHONY: run test lint typecheck unit e2e playground bench lock clean package deploy-check \
+        hadolint checkov manifest check-runtime-venv
 
-$(STAMP): requirements.lock
+define make_venv
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) (python3.11)"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+endef
+
+$(RUN_STAMP): requirements.lock
+	$(call make_venv,$(RUN_VENV))
+	$(RUN_VENV)/bin/python $(PIP_HASHED) -r requirements.lock
+	$(CHECK_RUNTIME_VENV)
+	touch $(RUN_STAMP)
+
+$(STAMP): requirements.lock requirements-dev.lock
+	$(call make_venv,$(VENV))
+	$(BIN)/python $(PIP_HASHED) -r requirements.lock -r requirements-dev.lock
 	touch $(STAMP)
 
-## make run — start the bot on 127.0.0.1:3978 with the embedded store and no credentials
-run: $(STAMP)
-	$(BIN)/python bot.py
+$(CHECKS_STAMP): requirements-checks.lock
+	$(call make_venv,$(CHECKS_VENV))
+	$(CHECKS_VENV)/bin/python $(PIP_HASHED) -r requirements-checks.lock
+	touch $(CHECKS_STAMP)
 
-## make test — lint, type-check and the whole test suite (Redis contract tests start their own redis-server)
-test: $(STAMP) lint typecheck unit
+## make run — start the bot on 127.0.0.1:3978 with the embedded store and no credentials
+run: $(RUN_STAMP)
+	$(RUN_VENV)/bin/python bot.py
+
+## the runtime venv holds the runtime lock and nothing else (also checked by `make test`)
+check-runtime-venv: $(RUN_STAMP)
+	$(CHECK_RUNTIME_VENV)
+
+## make test — lint, type-check, the test suite and the deployment checks
+test: $(STAMP) lint typecheck unit deploy-check check-runtime-venv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,9 +61,30 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
-unit: $(STAMP)
+unit: $(STAMP) $(RUN_STAMP) deployment/teams-app/node_modules
 	@command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server"; exit 1; }
 	$(BIN)/python -m pytest -q
+
+## deployment checks, offline once installed: Dockerfile lint, IaC policies, the Teams manifest schema
+deploy-check: hadolint checkov manifest
+
+hadolint: $(CHECKS_STAMP)
+	$(CHECKS_VENV)/bin/hadolint deployment/Dockerfile
+
+checkov: $(CHECKS_STAMP)
+	$(CHECKS_VENV)/bin/checkov --quiet --compact --skip-download --framework bicep dockerfile \
+	  -d deployment --skip-path node_modules
+
+manifest: $(STAMP) deployment/teams-app/node_modules
+	$(BIN)/python scripts/teams_package.py --check
+
+## make package — the Teams app zip (TEAMS_APP_ID and BOT_ID from the environment) in dist/
+package: $(STAMP) deployment/teams-app/node_modules
+	$(BIN)/python scripts/teams_package.py --out dist/skyddad-id-teams-app.zip
+
+deployment/teams-app/node_modules: deployment/teams-app/package-lock.json
+	cd deployment/teams-app && npm ci --no-audit --no-fund
+	touch deployment/teams-app/node_modules
 
 ## make e2e — browser tests through the Microsoft 365 Agents Playground (Debian chromium)
 e2e: $(STAMP) deployment/playground/node_modules
@@ -46,10 +101,17 @@ playground: $(STAMP) deployment/playground/node_modules
 bench: $(STAMP)
 	$(BIN)/python bench/bench_guard.py
 
-## make lock — re-resolve requirements*.in into requirements.lock
+## make lock — re-resolve the three requirements*.in into hashed locks (pip-tools, in a scratch venv)
+LOCK_VENV := /tmp/skyddad-lock
 lock:
-	$(PYTHON) -m venv /tmp/skyddad-lock && /tmp/skyddad-lock/bin/pip install -q -r requirements-dev.in \
-	  && /tmp/skyddad-lock/bin/pip freeze --exclude pip > requirements.lock && rm -rf /tmp/skyddad-lock
+	$(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
+	  --strip-extras --upgrade --output-file requirements.lock requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
+	  --strip-extras --upgrade --output-file requirements-dev.lock requirements-dev.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
+	  --strip-extras --upgrade --output-file requirements-checks.lock requirements-checks.in
+	rm -rf $(LOCK_VENV)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(RUN_VENV) $(CHECKS_VENV) .mypy_cache .ruff_cache dist

@@ -47,7 +47,7 @@ case "$PLAYGROUND_AS" in
   *) die "PLAYGROUND_AS=$PLAYGROUND_AS: use staff, admin or both" ;;
 esac
 
-[ -x "$PYTHON" ] || die "no virtualenv at .venv — run 'make run' or 'make test' once first"
+[ -x "$PYTHON" ] || die "no virtualenv at .venv — run 'make test' once first"
 command -v node >/dev/null || die "node is missing (apt-get install nodejs npm)"
 
 if [ ! -x "$PLAYGROUND_BIN" ]; then
