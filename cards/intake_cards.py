@@ -1,4 +1,4 @@
-"""The staff-side cards: the intake summary (Skicka / Ändra / Avbryt) and "my cases"."""
+"""The staff-side intake cards: the summary (Skicka / Ändra / Avbryt) and what replaces it."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from typing import Any
 
 from cards.common import Card, adaptive_card, facts, heading, paragraph
 from domain.case import Case
-from domain.clock import STOCKHOLM
 from domain.intake import IntakeDraft, Slot
 from messages import text
 
 INTAKE_KEY = "intake"  # Action.Submit data: {"intake": "submit" | "change" | "cancel", "draft": id}
-MY_CASES_KEY = "my_cases"  # {"my_cases": "withdraw", "number": "SID-..."}
 
 
 def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -68,28 +66,3 @@ def create_submitted_card(draft: IntakeDraft, case: Case, locale: str | None, or
             facts(_draft_facts(draft, locale, org_label)),
         ]
     )
-
-
-def create_my_cases_card(cases: list[Case], locale: str | None, withdrawable: set[str]) -> Card:
-    lines = [
-        paragraph(
-            text(
-                "my_cases_line",
-                locale,
-                number=case.number,
-                status=text(f"status_{case.status.value}", locale),
-                date=case.created_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d"),
-            ),
-            spacing="small",
-        )
-        for case in cases
-    ]
-    actions = [
-        _submit(
-            text("button_withdraw", locale, number=case.number),
-            {MY_CASES_KEY: "withdraw", "number": case.number},
-        )
-        for case in cases
-        if case.number in withdrawable
-    ]
-    return adaptive_card([heading(text("my_cases_title", locale)), *lines], actions)

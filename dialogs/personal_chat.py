@@ -9,17 +9,17 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
-from botbuilder.core import CardFactory, ConversationState, MessageFactory, TurnContext, UserState
+from botbuilder.core import ConversationState, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
 
 from cards.choice_cards import LIST_PROMPT_KEY
-from cards.intake_cards import INTAKE_KEY, MY_CASES_KEY, create_my_cases_card
+from cards.intake_cards import INTAKE_KEY
+from cards.my_cases_card import MY_CASES_KEY
 from config import Settings
-from dialogs.intake_dialog import IntakeDialog, submitter_of
-from domain.case import WITHDRAWABLE, CaseError
+from dialogs.intake_dialog import IntakeDialog
+from dialogs.my_cases import MyCases
 from domain.clock import Clock
 from domain.intake import IntakeDraft
-from domain.ports import VersionConflict
 from domain.services import CaseService
 from messages import text
 
@@ -50,6 +50,7 @@ class PersonalChat:
         self._intake = IntakeDialog(self._drafts, self._profile, cases, settings, clock)
         self._dialogs.add(self._intake)
         self._cases = cases
+        self.my_cases = MyCases(cases)
         self._clock = clock
         self._max_draft_age = timedelta(minutes=settings.intake_expiry_minutes)
 
@@ -79,9 +80,11 @@ class PersonalChat:
             await self._drafts.set(context, None)
             await context.send_activity(text("cancelled" if had_something else "nothing_to_cancel", locale))
         elif command in MY_CASES:
-            await self.show_my_cases(context)
-        elif value.get(MY_CASES_KEY) == "withdraw":
-            await self.withdraw(context, str(value.get("number", "")))
+            await self.my_cases.show(context)
+        elif MY_CASES_KEY in value:
+            await self.my_cases.on_card(context, value)
+        elif (number := MyCases.typed_number(command)) and dialog.active_dialog is None:
+            await self.my_cases.ask(context, number)
         elif dialog.active_dialog is not None:
             await dialog.continue_dialog()
         elif INTAKE_KEY in value:
@@ -113,22 +116,3 @@ class PersonalChat:
             )
         else:
             await context.send_activity(text("stale_card", context.activity.locale))
-
-    async def show_my_cases(self, context: TurnContext) -> None:
-        locale = context.activity.locale
-        cases = await self._cases.submitted_by(submitter_of(context))
-        if not cases:
-            await context.send_activity(text("my_cases_none", locale))
-            return
-        withdrawable = {case.number for case in cases if case.status in WITHDRAWABLE}
-        card = create_my_cases_card(cases[:20], locale, withdrawable)
-        await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
-
-    async def withdraw(self, context: TurnContext, number: str) -> None:
-        locale = context.activity.locale
-        try:
-            await self._cases.withdraw(number, submitter_of(context), context.activity.conversation.id)
-        except (CaseError, VersionConflict):
-            await context.send_activity(text("withdraw_refused", locale, number=number))
-            return
-        await context.send_activity(text("withdrawn", locale, number=number))

@@ -175,20 +175,6 @@ async def test_an_abandoned_intake_expires_and_says_so(bot):
     assert "har tagits bort" in reply and "24 timmar" in reply
 
 
-async def test_my_cases_lists_status_and_allows_withdrawal(bot):
-    chat = bot.chat(ANNA)
-    assert "inga anmälda" in await chat.say("mina ärenden")
-    card = await answer_until_summary(chat, ["ny anmälan", "Region Västernorrland", "nej", "P12345", "ja"])
-    await chat.say(value=card_action_data(card, "Skicka"))
-    listing = last_card(await chat.send("mina ärenden"))
-    assert "SID-2026-0001" in str(listing) and "väntar på handläggare" in str(listing)
-    assert "P12345" not in str(listing)
-    withdrawn = await chat.say(value=card_action_data(listing, "Dra tillbaka SID-2026-0001"))
-    assert "tillbakadraget" in withdrawn
-    (case,) = await bot.services.stores.cases.list()
-    assert case.status is Status.WITHDRAWN
-
-
 async def test_english_intake(bot):
     chat = bot.chat(ANNA, locale="en-US")
     await chat.say("hi")

@@ -131,7 +131,7 @@ async def test_a_rejected_case_tells_the_submitter_what_to_do_without_the_patien
 async def test_a_withdrawn_case_is_announced_in_its_thread(team):
     case = await team.file(ANNA)
     await team.drain()
-    await team.bot.chat(ANNA).say(value={"my_cases": "withdraw", "number": case.number})
+    await team.bot.chat(ANNA).say(value={"my_cases": "confirm", "number": case.number})
     await team.drain()
     case = await team.case(case.id)
     assert case.status is Status.WITHDRAWN
