@@ -110,7 +110,8 @@ async def build_app_services(
         adapter.use(LanguageMiddleware(settings.language))
     if not settings.local_mode:
         adapter.use(TenantMiddleware(settings.allowed_tenant_ids))
-    adapter.use(IdentityGuardMiddleware())
+    guard = IdentityGuardMiddleware()
+    adapter.use(guard)
     adapter.use(DeduplicationMiddleware(stores.seen))
 
     worker = OutboxWorker(
@@ -149,6 +150,8 @@ async def build_app_services(
     bot_storage = BotStorage(stores.documents)
     conversation_state = ConversationState(bot_storage)
     user_state = UserState(bot_storage)
+    personal_chat = PersonalChat(conversation_state, user_state, case_service, settings, clock)
+    guard.after_refusal = personal_chat.ask_again  # a refused answer: the question comes again
     return App(
         settings=settings,
         clock=clock,
@@ -156,7 +159,7 @@ async def build_app_services(
         adapter=adapter,
         conversation_state=conversation_state,
         user_state=user_state,
-        personal_chat=PersonalChat(conversation_state, user_state, case_service, settings, clock),
+        personal_chat=personal_chat,
         channel_commands=channel_commands,
         card_actions=card_actions,
         cases=case_service,

@@ -100,8 +100,24 @@ def _without_identifiers(value: Any) -> Any:
     return value
 
 
+def refusal_key(activity: Activity) -> str:
+    """Who reads the refusal: staff in their 1:1 chat; an admin on a case card (an invoke, shown
+    by Teams as plain text, so no markdown) or in a channel, who is never 'phoned by förvaltningen'."""
+    if activity.type == ActivityTypes.invoke:
+        return "guard_refused_card"
+    conversation_type = activity.conversation.conversation_type if activity.conversation else None
+    return "guard_refused" if conversation_type in (None, "personal") else "guard_refused_channel"
+
+
 class IdentityGuardMiddleware(Middleware):
-    """Stops any activity carrying a personnummer, samordningsnummer or interim number."""
+    """Stops any activity carrying a personnummer, samordningsnummer or interim number.
+
+    `after_refusal` runs once the refusal is sent (the content is gone by then): the 1:1 chat
+    uses it to ask its open question again.
+    """
+
+    def __init__(self, after_refusal: Callable[[TurnContext], Awaitable[None]] | None = None) -> None:
+        self.after_refusal = after_refusal
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
         hit = next((h for h in map(scan_value, inbound_fields(context.activity)) if h), None)
@@ -111,7 +127,9 @@ class IdentityGuardMiddleware(Middleware):
         # Log the fact, never the content: kind and activity type only.
         log.info("identity guard refused an activity (%s, %s)", hit.kind, context.activity.type)
         _forget_content(context.activity)
-        await answer(context, text("guard_refused", context.activity.locale))
+        await answer(context, text(refusal_key(context.activity), context.activity.locale))
+        if self.after_refusal is not None:
+            await self.after_refusal(context)
 
 
 def _forget_content(activity: Activity) -> None:

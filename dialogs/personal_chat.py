@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from botbuilder.core import ConversationState, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
+from botbuilder.schema import ActivityTypes
 
 from cards.choice_cards import LIST_PROMPT_KEY
 from cards.intake_cards import INTAKE_KEY
@@ -97,6 +98,16 @@ class PersonalChat:
             await dialog.begin_dialog(self._intake.id)
         elif not first_message:
             await context.send_activity(text("unknown_command", locale))
+
+    async def ask_again(self, context: TurnContext) -> None:
+        """After the identity guard refused an answer in the 1:1 chat: the open question again,
+        so the user sees what to answer instead (the refused text itself is gone)."""
+        activity = context.activity
+        if activity.type != ActivityTypes.message or activity.conversation.conversation_type != "personal":
+            return
+        dialog = await self._dialogs.create_context(context)
+        if dialog.active_dialog is not None:
+            await dialog.reprompt_dialog()
 
     async def _expire_abandoned_intake(self, context: TurnContext) -> None:
         raw = await self._drafts.get(context)

@@ -44,6 +44,18 @@ MESSAGES: dict[str, str] = {
         "if the personnummer is needed.\n\n"
         "**Delete your message** in Teams (… → Delete). I have kept nothing of it."
     ),
+    "guard_refused_channel": (
+        "⚠️ Your message contains what looks like a **personal identity number (personnummer) or "
+        "coordination number (samordningsnummer)**. Such numbers must not be stored or passed on in "
+        "Teams, so I have kept nothing of it.\n\n"
+        "**Delete your message** in Teams (… → Delete)."
+    ),
+    "guard_refused_card": (
+        "What you typed on the card looks like it contains a personal identity number (personnummer) "
+        "or coordination number (samordningsnummer). Such numbers are not accepted, so nothing was "
+        "saved or changed. Fill in the card again without the number – a reason or ServiceNow number "
+        "never needs a personnummer."
+    ),
     "ask_reuse_org": "Last time you said you work at **{org}**. Is that still right?",
     "ask_org_kind": "Do you work in the **region** or in a **municipality**?",
     "choice_region": "Region Västernorrland",

@@ -48,6 +48,17 @@ MESSAGES: dict[str, str] = {
         "personnumret behövs.\n\n"
         "**Ta bort ditt meddelande** i Teams (… → Ta bort). Jag har inte sparat något av det."
     ),
+    "guard_refused_channel": (
+        "⚠️ Ditt meddelande innehåller något som ser ut som ett **personnummer eller "
+        "samordningsnummer**. Sådana nummer får inte sparas eller skickas vidare i Teams, så jag har "
+        "inte sparat något av det.\n\n"
+        "**Ta bort ditt meddelande** i Teams (… → Ta bort)."
+    ),
+    "guard_refused_card": (
+        "Det du skrev på kortet ser ut att innehålla ett personnummer eller samordningsnummer. "
+        "Sådana nummer tas inte emot, så inget har sparats eller ändrats. Fyll i kortet igen utan "
+        "numret – ett skäl eller ServiceNow-nummer behöver aldrig personnummer."
+    ),
     # --- intake (3.1, 3.2, 4.1, 4.2) ---------------------------------------------------------
     "ask_reuse_org": "Senast angav du att du arbetar inom **{org}**. Stämmer det fortfarande?",
     "ask_org_kind": "Arbetar du inom **regionen** eller i en **kommun**?",

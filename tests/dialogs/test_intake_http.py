@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from domain.case import CaseKind, Status
-from tests.support.activities import ANNA, MARIA, Chat, last_card
+from tests.support.activities import ANNA, MARIA, Chat, last_card, reply_text
 from tests.support.numbers import personnummer
 
 NUMBER = personnummer("121212", "121")
@@ -101,14 +101,28 @@ async def test_bad_ids_are_reprompted_with_the_format_and_help_after_three_tries
     assert "skyddad identitet" in await chat.say("P12345")
 
 
-async def test_personnummer_at_every_prompt_is_refused_and_the_prompt_stays(bot):
+async def test_personnummer_at_every_prompt_is_refused_and_the_question_comes_again(bot):
     chat = bot.chat(ANNA)
-    steps = ["ny anmälan", "Region Västernorrland", "ja", "ja", "P12345", "VT1", "ja"]
-    for answer in steps:
-        refused = await chat.say(f"{NUMBER}")
-        assert "personnummer eller samordningsnummer" in refused
-        await chat.say(answer)
+    await chat.say("hej")
+    refused = await chat.send(NUMBER)  # no question open: only the refusal
+    assert len(refused) == 1 and "personnummer eller samordningsnummer" in refused[0]["text"]
+    question = ""
+    for answer in ["ny anmälan", "Region Västernorrland", "ja", "ja", "P12345", "VT1", "ja"]:
+        if question:
+            refused = await chat.send(NUMBER)
+            assert "personnummer eller samordningsnummer" in refused[0]["text"]
+            assert reply_text(refused[1:]) == question  # asked again, word for word
+        question = reply_text(await chat.send(answer))
+    assert "Kontrollera din anmälan" in question
     assert (await bot.services.stores.cases.list()) == []
+
+
+async def test_a_refused_municipality_answer_shows_the_list_again(bot):
+    chat = bot.chat(ANNA)
+    await chat.say("ny anmälan")
+    await chat.say("kommun")
+    again = await chat.send(f"Sundsvall {NUMBER}")
+    assert "personnummer" in again[0]["text"] and "Input.ChoiceSet" in reply_text(again[1:])
 
 
 async def test_change_a_field_from_the_summary(bot):

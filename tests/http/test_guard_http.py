@@ -21,6 +21,14 @@ def assert_refused(text: str) -> None:
     assert "Patient ID" in text
 
 
+def assert_refused_for_an_admin(text: str) -> None:
+    """Channels and case cards are the admins': nobody phones them, and a card's answer is plain
+    text in Teams (no markdown)."""
+    assert "personnummer" in text.lower()
+    assert DIGITS not in text.replace("-", "") and NUMBER not in text
+    assert "ringer dig" not in text and "phones you" not in text
+
+
 def files_contain(folder: Path, needle: bytes) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
@@ -54,7 +62,8 @@ async def test_a_number_in_an_action_execute_is_refused_with_a_message_not_a_500
     status, body = await bot.chat(ANNA).invoke("case.take", {"case_id": "x", "comment": NUMBER})
     assert status == 200
     assert body["type"] == "application/vnd.microsoft.activity.message"
-    assert_refused(body["value"])
+    assert_refused_for_an_admin(body["value"])
+    assert "**" not in body["value"] and "kortet" in body["value"]
 
 
 async def test_a_number_in_the_html_attachment_teams_sends_is_refused(bot):
@@ -69,8 +78,9 @@ async def test_refusal_mid_intake_keeps_the_dialog_where_it_was(bot):
     await chat.say("ny anmälan")
     await chat.say("Region Västernorrland")
     await chat.say("nej")  # no ongoing episode
-    asked = await chat.say(NUMBER)  # typed at the Patient ID prompt
-    assert_refused(asked)
+    asked = await chat.send(NUMBER)  # typed at the Patient ID prompt
+    assert_refused(asked[0]["text"])
+    assert asked[-1]["text"].startswith("Ange patientens **Patient ID**")  # the question again
     next_question = await chat.say("P12345")
     assert "skyddad identitet" in next_question.lower()
 
@@ -99,4 +109,4 @@ async def test_channel_message_with_a_number_is_refused(bot):
     activity["text"] = f"<at>Skyddad ID</at> {NUMBER}"
     status, body = await bot.chat(ANNA).post(activity)
     assert status == 200
-    assert_refused(reply_text(body["activities"]))
+    assert_refused_for_an_admin(reply_text(body["activities"]))

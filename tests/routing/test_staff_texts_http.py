@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from messages import literal
+from tests.routing.conftest import find_action
 from tests.routing.test_flows_http import file_type_a_through_the_intake
-from tests.support.activities import ANNA, User
+from tests.support.activities import ANNA, KARIN, User
+from tests.support.numbers import personnummer
 
 ODD_KARIN = User("29:karin", "**Karin** [Klicka](https://evil.example)", "aad-karin")
 
@@ -42,3 +44,18 @@ async def test_an_admins_name_with_markup_is_shown_as_text_in_thread_and_notific
     assert "[Klicka](" not in reply
     taken = team.submitter_messages(ANNA)[-1]
     assert taken.endswith(f"handläggs nu av {literal(ODD_KARIN.name)}.") and "[Klicka](" not in taken
+
+
+async def test_a_personnummer_in_the_admins_reason_is_refused_in_words_for_the_admin(team):
+    case = await team.file(ANNA, episode="VT-1")
+    await team.drain()
+    card = await team.click(KARIN, await team.view(KARIN, case), "case.take")
+    card = await team.click(KARIN, card, "case.record_address_update")
+    data = {**find_action(card, "case.reject_not_protected")["data"]}
+    number = personnummer("121212", "121")
+    status, body = await team.invoke(KARIN, "case.reject_not_protected", {**data, "reason": f"pnr {number}"})
+    assert status == 200 and body["type"] == "application/vnd.microsoft.activity.message"
+    refusal = body["value"]
+    assert "personnummer" in refusal and "Fyll i kortet igen" in refusal
+    assert "**" not in refusal and "ringer dig" not in refusal and number not in refusal
+    assert (await team.case(case.id)).is_open  # nothing changed
