@@ -26,6 +26,7 @@ Expected texts come from the Swedish message catalogue (the bot runs with LANGUA
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -109,9 +110,15 @@ def recorded(karin: Playground, number: str, reply: str, actions: int, *, closed
     case_card(karin, number).scroll_into_view_if_needed()
 
 
-def work_the_case(karin: Playground, number: str, steps: list[tuple[str | None, str]]) -> None:
+def work_the_case(
+    karin: Playground,
+    number: str,
+    steps: list[tuple[str | None, str]],
+    after_take: Callable[[], None] = lambda: None,
+) -> None:
     """Karin clicks the case through on its card in the channel; each click's answer replaces
-    the card, and the bot notes each step in the case's thread."""
+    the card, and the bot notes each step in the case's thread. `after_take` runs once she
+    holds the case."""
     with karin.step(f"the case thread {number} appears in the channel"):
         card = karin.wait_for_bot_text(t("case_title", number=number))
         assert t("case_unassigned") in card and t("button_take") in card, card
@@ -120,6 +127,7 @@ def work_the_case(karin: Playground, number: str, steps: list[tuple[str | None, 
         karin.click_card_button(t("button_take"), card_text=number)
         recorded(karin, number, thread_reply("event_take"), 1)
         expect(case_card(karin, number)).to_contain_text(t("case_assigned_to_you"))
+    after_take()
     for actions, (button, event) in enumerate(steps, start=2):  # taking it was the first action
         if button is None:
             with karin.step("Karin types the ServiceNow number"):
@@ -173,12 +181,22 @@ def test_type_a_filed_in_the_ui_by_region_staff_and_closed_by_an_admin(stack: St
         assert thanks == t("submitted_A", number=number), thanks  # type A: "we will call you"
         anna.wait_for_bot_text(t("notify_received", number=number))
 
-    work_the_case(karin, number, STEPS_A)
+    def anna_sees_who_handles_it() -> None:
+        with anna.step("Anna is told Karin Holm took it"):
+            taken = anna.wait_for_bot_text(t("notify_taken", number=number, name=ADMIN))
+            assert patient_id not in taken
+        with anna.step("mina ärenden: Karin Holm handles it, and the step in plain words"):
+            anna.send("mina ärenden")
+            mine = anna.wait_for_bot_text(t("my_cases_title"))
+            step = text("mine_step_received_A", BOT_LOCALE)
+            assert t("mine_assigned", name=ADMIN, step=step) in mine, mine
+            assert "Region Västernorrland" in mine and t("kind_A") in mine and patient_id not in mine, mine
 
-    with anna.step("Anna was told the case was taken and closed"):
-        taken = anna.wait_for_bot_text(t("notify_taken", number=number, name=ADMIN))
+    work_the_case(karin, number, STEPS_A, after_take=anna_sees_who_handles_it)
+
+    with anna.step("Anna was told the case was closed"):
         closed = anna.wait_for_bot_text(t("notify_closed", number=number))
-        assert patient_id not in taken + closed  # notifications name the case, never the patient
+        assert patient_id not in closed  # notifications name the case, never the patient
 
 
 def test_type_b_filed_by_municipal_staff_and_closed_by_an_admin(stack: Stack) -> None:
