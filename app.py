@@ -17,7 +17,7 @@ from adapters.middleware import (
     LanguageMiddleware,
     TenantMiddleware,
 )
-from adapters.outbox_worker import OutboxWorker
+from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
 from adapters.stores import open_stores
 from config import Settings
@@ -31,6 +31,7 @@ from handlers.card_actions import CardActions
 from handlers.case_actions import CaseActions
 from handlers.central_team import CentralTeam
 from handlers.channel_commands import ChannelCommands, register_channel_commands
+from handlers.delivery import Deliveries, DeliveryProblems
 from handlers.reminder_command import OverdueCommand
 from handlers.reminder_delivery import ReminderDelivery
 from handlers.routing import Routing
@@ -65,6 +66,8 @@ class App:
     cases: CaseService
     worker: OutboxWorker
     sender: ProactiveSender
+    planner: ReminderPlanner
+    problems: DeliveryProblems
     _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
@@ -79,6 +82,8 @@ class App:
         if self._saved_references.get(key) == serialized:
             return  # unchanged since this replica last saved it: skip a store write per message
         await self.stores.references.save(key, serialized)
+        if key.startswith("user:"):
+            await self.problems.forget(key)  # they can be reached again (they wrote to the bot)
         if len(self._saved_references) >= 10_000:
             self._saved_references.clear()
         self._saved_references[key] = serialized
@@ -95,6 +100,14 @@ class App:
     async def close(self) -> None:
         await self.worker.stop()
         await self.stores.close()
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=settings.outbox_retry_attempts,
+        max_age=timedelta(minutes=settings.outbox_retry_max_age_minutes),
+        base=timedelta(seconds=settings.outbox_retry_base_seconds),
+    )
 
 
 async def build_app_services(
@@ -114,13 +127,22 @@ async def build_app_services(
     adapter.use(guard)
     adapter.use(DeduplicationMiddleware(stores.seen))
 
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
     worker = OutboxWorker(
         stores.due,
         clock,
         poll_seconds=settings.outbox_poll_seconds,
-        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        lease=lease,
+        policy=retry_policy(settings),
     )
-    sender = ProactiveSender(adapter, stores.references, stores.documents, settings.app_id)
+    sender = ProactiveSender(
+        adapter,
+        stores.references,
+        stores.markers,
+        settings.app_id,
+        timeout=settings.proactive_send_timeout_seconds,
+        claim_ttl=lease,
+    )
     outbox = Outbox(stores.due, clock, worker.wake)
     forwarding = frozenset(settings.municipal_channels if settings.municipal_channels_enabled else ())
     planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
@@ -133,17 +155,21 @@ async def build_app_services(
         plan=planner.planned,
     )
     team = CentralTeam(settings, stores.documents)
+    problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
+    deliveries = Deliveries(sender, problems)
+    worker.on_dead_letter(problems.dead_letter)
     card_actions = CardActions()
     CaseActions(case_service, team, settings, clock).register(card_actions)
     channel_commands = ChannelCommands()
     register_channel_commands(channel_commands, team, stores.references, clock)
-    Routing(stores.cases, stores.documents, stores.references, team, sender, settings, clock).register(worker)
-    reminders = ReminderDelivery(
-        stores.cases, planner, sender, stores.documents, team, settings.admin_lead_ids, clock
+    routing = Routing(
+        stores.cases, stores.documents, stores.references, team, sender, deliveries, settings, clock
     )
+    routing.register(worker)
+    reminders = ReminderDelivery(stores.cases, planner, deliveries, team, settings.admin_lead_ids)
     worker.register("reminder", reminders)
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
-    overdue = OverdueCommand(queue, team, clock)
+    overdue = OverdueCommand(queue, team, clock, problems)
     channel_commands.register(OverdueCommand.NAMES, overdue)
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
@@ -165,4 +191,6 @@ async def build_app_services(
         cases=case_service,
         worker=worker,
         sender=sender,
+        planner=planner,
+        problems=problems,
     )

@@ -16,9 +16,12 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from adapters.bot_adapter import is_proactive_turn
 from adapters.logging_setup import configure_logging
 from adapters.middleware import answer
+from adapters.proactive import classify
 from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
 from domain.ports import StoreUnavailable, VersionConflict, WriteOutcomeUnknown
@@ -82,8 +85,17 @@ BOT = web.AppKey("bot", SkyddadIdBot)
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Last resort: a clear Swedish message; a store outage gets its own 'try again shortly'."""
+    """Last resort of an inbound turn: a clear Swedish message; a store outage gets its own 'try
+    again shortly'. Proactive turns never get here (FixedCloudAdapter raises to the sender); should
+    one ever, it is re-raised rather than answered in a conversation nobody asked in."""
+    if is_proactive_turn():
+        raise error
     key = "error_generic"
+    if isinstance(error, HttpOperationError | ClientRequestError | TimeoutError):
+        # Sending the reply itself failed (the user removed the bot, Teams is down): an error
+        # text would fail the same way, so one line and no traceback.
+        log.warning("could not reply in a %s turn: %s", context.activity.type, classify(error))
+        return
     if isinstance(error, WriteOutcomeUnknown):
         # The write and its follow-ups are one unit and every write is idempotent (draft id,
         # card version): the honest answer is "not sure, repeating it is safe".

@@ -157,6 +157,30 @@ class Settings(BaseSettings):
         description="A claimed outbox item or reminder whose replica died is due again after this long; "
         "keep it well above the time one batch takes.",
     )
+    outbox_retry_attempts: int = Field(
+        6,
+        ge=1,
+        le=50,
+        description="A proactive send that fails transiently (429, 412, 5xx, timeout, refused) is tried "
+        "at most this many times in all before it is dead-lettered.",
+    )
+    outbox_retry_max_age_minutes: float = Field(
+        60.0,
+        gt=0,
+        description="...and not for longer than this after its first failure.",
+    )
+    outbox_retry_base_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="First retry delay; doubled per attempt (capped at 10 minutes), with full jitter, "
+        "never sooner than Teams' Retry-After.",
+    )
+    proactive_send_timeout_seconds: float = Field(
+        20.0,
+        gt=0,
+        le=120,
+        description="One call to the Teams connector gives up after this long (counts as transient).",
+    )
     clock_offset_hours: float = Field(
         0.0,
         ge=-87600,

@@ -5,21 +5,29 @@
    request answers HTTP 500 (botbuilder-python #2156). We serialise only real msrest models.
 2. msrest's `ClientRetryPolicy.__init__` rebuilds a ~500-item retry list with a quadratic
    comprehension for every connector client, and the CloudAdapter builds clients every turn:
-   ~12 ms CPU per turn. We compute the list once.
+   ~12 ms CPU per turn. We replace it with a policy that retries nothing: the outbox is the one
+   layer that retries proactive sends (with backoff, jitter and caps), and a reply inside a turn
+   must fail fast rather than hold the turn for ~27 s of HTTP-level retries.
 3. The SDK trusts the request: malformed bodies and forged tokens were HTTP 500s with tracebacks
    and the signing-key fetch blocked the event loop. `process` now checks the edge first
    (request_validation, inbound_auth, openid_keys) and answers 4xx with one log line.
+4. `run_pipeline` hands an exception of a proactive turn (`continue_conversation`,
+   `create_conversation`) to `on_turn_error`, the user-facing error path, and swallows it. Here a
+   proactive turn's error goes back to its caller (the ProactiveSender, which classifies it).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot
+from botbuilder.core import Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
+from msrest import universal_http
 from msrest.serialization import Model
 from msrest.universal_http import requests as msrest_requests
 
@@ -31,26 +39,36 @@ from config import Settings
 
 log = logging.getLogger(__name__)
 
-_SAFE_CODES = frozenset([*(code for code in range(500) if code != 408), 501, 505])
-_RETRY_CODES = [code for code in range(999) if code not in _SAFE_CODES]
+_original_connection_init = universal_http.ClientConnection.__init__
+_PROACTIVE_TURN: ContextVar[bool] = ContextVar("proactive_turn", default=False)
 
 
-def _fast_retry_policy_init(self: Any) -> None:
-    # Same policy as msrest's ClientRetryPolicy.__init__, minus the per-client list rebuild.
-    policy = msrest_requests.Retry()
-    policy.total = 3
-    policy.connect = 3
-    policy.read = 3
-    policy.backoff_factor = 0.8
-    policy.BACKOFF_MAX = 90
-    policy.status_forcelist = _RETRY_CODES
-    policy.method_whitelist = ["HEAD", "TRACE", "GET", "PUT", "OPTIONS", "DELETE", "POST", "PATCH"]
+def _no_retry_policy_init(self: Any) -> None:
+    # No HTTP-level retries (and no per-client list rebuild): a status comes back as it is, so
+    # the one retry layer (the outbox) sees the real 429 / 5xx and its Retry-After.
+    policy = msrest_requests.Retry(total=0, connect=0, read=0, redirect=0, status=0)
+    policy.status_forcelist = []
+    policy.raise_on_status = False
+    policy.BACKOFF_MAX = 0  # msrest reads this attribute when it builds a session
     self.policy = policy
 
 
-def install_msrest_retry_fix() -> None:
-    """Idempotent; called by the app factory, never at import time."""
-    msrest_requests.ClientRetryPolicy.__init__ = _fast_retry_policy_init
+def install_msrest_retry_fix(timeout: float = 20.0) -> None:
+    """Idempotent; called by the app factory, never at import time. `timeout` replaces msrest's
+    100 s per request: the HTTP call runs on a thread of the default executor, and a dead
+    connector must not hold those threads long after the caller stopped waiting."""
+    msrest_requests.ClientRetryPolicy.__init__ = _no_retry_policy_init
+
+    def connection_init(self: Any) -> None:
+        _original_connection_init(self)
+        self.timeout = timeout
+
+    universal_http.ClientConnection.__init__ = connection_init
+
+
+def is_proactive_turn() -> bool:
+    """True inside a turn the bot started itself (continue or create conversation)."""
+    return _PROACTIVE_TURN.get()
 
 
 class _BotConfig:
@@ -74,7 +92,8 @@ def _json_body(body: object) -> object:
 
 class FixedCloudAdapter(CloudAdapter):
     """CloudAdapter whose HTTP entry point checks the request at the edge (shape, size, token,
-    serviceUrl; each refusal one log line) and returns invoke and expectReplies bodies intact."""
+    serviceUrl; each refusal one log line) and returns invoke and expectReplies bodies intact,
+    and whose proactive turns raise to their caller instead of running `on_turn_error`."""
 
     def __init__(self, auth: GuardedAuthentication, settings: Settings, keys: KeyCache | None) -> None:
         super().__init__(auth)
@@ -109,6 +128,28 @@ class FixedCloudAdapter(CloudAdapter):
             return web.Response(status=HTTPStatus.CREATED)
         return web.json_response(data=_json_body(invoke_response.body), status=int(invoke_response.status))
 
+    async def continue_conversation(self, *args: Any, **kwargs: Any) -> Any:
+        token = _PROACTIVE_TURN.set(True)
+        try:
+            return await super().continue_conversation(*args, **kwargs)
+        finally:
+            _PROACTIVE_TURN.reset(token)
+
+    async def create_conversation(self, *args: Any, **kwargs: Any) -> Any:
+        token = _PROACTIVE_TURN.set(True)
+        try:
+            return await super().create_conversation(*args, **kwargs)
+        finally:
+            _PROACTIVE_TURN.reset(token)
+
+    async def run_pipeline(
+        self, context: TurnContext, callback: Callable[[TurnContext], Awaitable[Any]] | None = None
+    ) -> Any:
+        if not _PROACTIVE_TURN.get():
+            return await super().run_pipeline(context, callback)
+        # The middleware still runs (as in botbuilder); an error propagates to the sender.
+        return await self._middleware.receive_activity_with_status(context, callback)
+
     def _refuse(self, request: web.Request, status: int, reason: str) -> web.Response:
         self.refusals.refused(status, reason, request.remote)
         return web.Response(status=status)
@@ -124,7 +165,7 @@ class FixedCloudAdapter(CloudAdapter):
 
 
 def create_adapter(settings: Settings) -> FixedCloudAdapter:
-    install_msrest_retry_fix()
+    install_msrest_retry_fix(settings.proactive_send_timeout_seconds)
     keys: KeyCache | None = None
     if not settings.local_mode:
         keys = KeyCache(

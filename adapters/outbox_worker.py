@@ -1,8 +1,15 @@
-"""Drains the outbox and the reminders: claims due items from the store and runs their handler.
+"""Drains the outbox and the reminders: claims due items from the store and runs their job.
+
+This is the ONE layer that retries proactive work. The sender makes each connector call once
+(msrest's HTTP retries are off, see bot_adapter.py); a job that fails transiently comes back
+here and is rescheduled after a backoff with jitter (never sooner than Teams' Retry-After),
+until `RetryPolicy.attempts` or `RetryPolicy.max_age` runs out; then it is dead-lettered: one
+ERROR line, the `dead_letter` callback (a *leveransproblem* note and record) and done. Permanent
+failures never reach this layer as failures: jobs record them and finish.
 
 Claims are atomic in the store, so several replicas on one Redis never run the same item at
-once; an item whose handler fails (or whose replica dies) becomes due again when its lease
-runs out. Handlers must therefore be idempotent — the ProactiveSender's keys make sends so.
+once. The lease only covers a replica that died mid-item (kill -9): the item is due again when
+it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
 """
 
 from __future__ import annotations
@@ -10,8 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from domain.clock import Clock
 from domain.ports import DueIndex, DueItem, StoreUnavailable
@@ -19,16 +28,38 @@ from domain.ports import DueIndex, DueItem, StoreUnavailable
 log = logging.getLogger(__name__)
 
 Handler = Callable[[DueItem], Awaitable[None]]
+DeadLetter = Callable[[DueItem, Exception, int], Awaitable[None]]
 
 
 class RetryLater(Exception):
-    """A handler's "not yet" (no channel linked, no reference stored yet): the item comes back
-    after `delay` rather than after the whole lease, so the first case after set-up is not held
-    up for minutes."""
+    """A job's "not yet" (no channel linked, no reference stored yet, a send in flight
+    elsewhere): the item comes back after `delay` and the wait is not counted as a failure."""
 
     def __init__(self, message: str, delay: timedelta = timedelta(seconds=15)) -> None:
         super().__init__(message)
         self.delay = delay
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff `base * 2**(n-1)` capped at `cap`, jittered over its upper half."""
+
+    attempts: int = 6
+    max_age: timedelta = timedelta(hours=1)
+    base: timedelta = timedelta(seconds=5)
+    cap: timedelta = timedelta(minutes=10)
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> timedelta:
+        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
+        jittered: timedelta = ceiling * (0.5 + rng.random() / 2)
+        return max(jittered, timedelta(seconds=retry_after or 0))
+
+    def exhausted(self, attempt: int, since: datetime, now: datetime) -> bool:
+        return attempt >= self.attempts or now - since >= self.max_age
+
+
+async def _no_dead_letter(item: DueItem, error: Exception, attempts: int) -> None:
+    return None
 
 
 class OutboxWorker:
@@ -40,25 +71,33 @@ class OutboxWorker:
         poll_seconds: float = 1.0,
         lease: timedelta = timedelta(minutes=2),
         batch: int = 20,
+        policy: RetryPolicy | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self._due = due
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._lease = lease
         self._batch = batch
+        self._policy = policy or RetryPolicy()
+        self._rng = rng or random.Random()
         self._handlers: dict[str, Handler] = {}
+        self._dead_letter: DeadLetter = _no_dead_letter
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def register(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
 
+    def on_dead_letter(self, callback: DeadLetter) -> None:
+        self._dead_letter = callback
+
     def wake(self) -> None:
         """Look for work now instead of at the next poll (after this replica queued some)."""
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Claim and run one batch; returns how many items were handled successfully."""
+        """Claim and run one batch; returns how many items were finished."""
         items = await self._due.claim_due(self._clock(), self._batch, self._lease)
         done = 0
         for item in items:
@@ -73,13 +112,53 @@ class OutboxWorker:
                 # Rescheduling clears the claim, so the item is simply due again soon.
                 await self._due.schedule(item.item_id, self._clock() + later.delay, item.payload)
                 continue
-            except Exception:
-                # Left claimed: it comes back after the lease. The redacting log filter covers text.
-                log.exception("outbox item %s failed; will retry after its lease", item.item_id)
+            except StoreUnavailable:
+                raise  # not the item's fault: the loop pauses and the lease brings it back
+            except Exception as error:
+                if await self._retry_or_dead_letter(item, error):
+                    done += 1
                 continue
             await self._due.complete(item)
             done += 1
         return done
+
+    async def _retry_or_dead_letter(self, item: DueItem, error: Exception) -> bool:
+        """Reschedule a failed item, or dead-letter it once its attempts or age ran out (True)."""
+        now = self._clock()
+        state = item.payload.get("retry") or {}
+        attempt = int(state.get("attempt", 0)) + 1
+        since = datetime.fromisoformat(state["since"]) if state.get("since") else now
+        kind = item.payload.get("kind")
+        if self._policy.exhausted(attempt, since, now):
+            log.error(
+                "outbox item %s (%s) dead-lettered after %d attempts in %s: %s",
+                item.item_id,
+                kind,
+                attempt,
+                now - since,
+                error,
+            )
+            try:
+                await self._dead_letter(item, error, attempt)
+            except Exception as note_error:  # the note is best effort; the log line above is not
+                log.warning("could not record the dead letter of %s: %s", item.item_id, note_error)
+            await self._due.complete(item)
+            return True
+        delay = self._policy.delay(attempt, getattr(error, "retry_after", None), self._rng)
+        known = hasattr(error, "permanent")  # a classified delivery failure, not a bug
+        log.warning(
+            "outbox item %s (%s) failed: %s; attempt %d of %d, next in %.0f s",
+            item.item_id,
+            kind,
+            error,
+            attempt,
+            self._policy.attempts,
+            delay.total_seconds(),
+            exc_info=not known,
+        )
+        payload = {**item.payload, "retry": {"attempt": attempt, "since": since.isoformat()}}
+        await self._due.schedule(item.item_id, now + delay, payload)
+        return False
 
     async def run_until_idle(self, max_rounds: int = 50) -> int:
         """Tests and `make run` start-up: keep running batches while there is due work."""

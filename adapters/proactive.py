@@ -1,18 +1,21 @@
-"""Messages the bot starts itself: case threads, notifications, reminders.
+"""Messages the bot starts itself: case threads, notifications, reminders, card updates.
 
-Everything goes through stored conversation references (never memory only), within Teams' rate
-limits per conversation, with backoff and jitter on 429 / 412 / 502 / 504. 403 (bot removed)
-and 404 (conversation gone) are permanent: retrying them forever would only spam the logs.
-An idempotency key makes a retried send (after a crash, a lease expiry) a no-op.
+Everything goes through stored conversation references (never memory only) and within Teams'
+rate limits per conversation. Each call is made ONCE here: a failure is classified (`classify`,
+the one place that decides) and raised as DeliveryFailed — permanent (403, 404, "bot not in
+conversation", no stored reference) or transient (429 with its Retry-After, 412, 5xx, timeouts,
+refused connections). Retrying is the outbox worker's job alone (adapters/outbox_worker.py).
+
+A send with an idempotency key claims a marker before it goes out and marks it done after, so
+two replicas (or two outbox items) never both post it; see `_once` for what stays at-least-once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import random
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from botbuilder.core import TurnContext
@@ -20,45 +23,96 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, 
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.bot_adapter import FixedCloudAdapter
+from adapters.outbox_worker import RetryLater
 from adapters.rate_limiter import ConversationRateLimiter
-from domain.ports import DocumentStore, VersionConflict
+from domain.ports import ConversationReferences, SendMarkers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-RETRYABLE = frozenset({412, 429, 502, 504})
-PERMANENT = frozenset({403, 404})
+PERMANENT = frozenset({400, 403, 404, 410})
+PERMANENT_CODES = frozenset({"BotNotInConversationRoster", "ConversationNotFound", "BotDisabledByAdmin"})
+DONE_TTL = timedelta(days=7)  # longer than any retry of the job that sent it can run
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, message: str, *, permanent: bool, status: int | None = None) -> None:
+    """A proactive call failed; `permanent` says whether trying again can help."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.status = status
+        self.retry_after = retry_after
 
 
-def _status_of(error: Exception) -> int | None:
-    response = getattr(error, "response", None)
-    return getattr(response, "status_code", None)
+class SendInFlight(RetryLater):
+    """Another replica (or outbox item) holds this send's claim right now: look again shortly;
+    by then it is done (and this send is skipped) or the claim has expired."""
+
+
+def _retry_after(response: Any) -> float | None:
+    value = (getattr(response, "headers", None) or {}).get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _error_code(error: HttpOperationError) -> str:
+    inner = getattr(getattr(error, "error", None), "error", None)
+    code = getattr(inner, "code", None)
+    if code:
+        return str(code)
+    text = str(getattr(getattr(error, "response", None), "text", "") or "")
+    return next((known for known in PERMANENT_CODES if known in text), "")
+
+
+def classify(error: BaseException) -> DeliveryFailed:
+    """The one place that decides whether a failed proactive call may be tried again."""
+    if isinstance(error, DeliveryFailed):
+        return error
+    if isinstance(error, HttpOperationError):
+        response = getattr(error, "response", None)
+        status = getattr(response, "status_code", None)
+        code = _error_code(error)
+        permanent = status in PERMANENT or code in PERMANENT_CODES
+        described = f"HTTP {status}" + (f" {code}" if code and code != str(status) else "")
+        return DeliveryFailed(
+            described, permanent=permanent, status=status, retry_after=_retry_after(response)
+        )
+    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+        return DeliveryFailed("timed out", permanent=False)
+    if isinstance(error, ClientRequestError | ConnectionError | OSError):
+        return DeliveryFailed(f"connection failed ({type(error).__name__})", permanent=False)
+    # Anything else came from our own code or the SDK: not a delivery verdict, but retrying is
+    # bounded by the worker's caps, so treat it as transient and let it dead-letter visibly.
+    return DeliveryFailed(f"{type(error).__name__}: {error}", permanent=False)
 
 
 class ProactiveSender:
     def __init__(
         self,
         adapter: FixedCloudAdapter,
-        references: Any,
-        documents: DocumentStore,
+        references: ConversationReferences,
+        markers: SendMarkers,
         app_id: str,
         *,
-        attempts: int = 4,
-        base_delay: float = 0.5,
+        timeout: float = 20.0,
+        claim_ttl: timedelta = timedelta(minutes=2),
     ) -> None:
         self._adapter = adapter
         self._references = references
-        self._documents = documents
+        self._markers = markers
         self._app_id = app_id
-        self._attempts = attempts
-        self._base_delay = base_delay
+        self._timeout = timeout
+        self._claim_ttl = claim_ttl  # the outbox lease: a dead claimer blocks a send this long
         self._limiter = ConversationRateLimiter()
 
     async def _reference(self, key: str) -> ConversationReference:
@@ -68,38 +122,39 @@ class ProactiveSender:
         reference: ConversationReference = ConversationReference().deserialize(raw)
         return reference
 
-    async def _retrying(self, conversation_id: str, call: Callable[[], Awaitable[T]]) -> T:
-        for attempt in range(1, self._attempts + 1):
-            await self._limiter.wait(conversation_id)
-            try:
-                return await call()
-            except (HttpOperationError, ClientRequestError) as error:
-                status = _status_of(error)
-                if status in PERMANENT:
-                    raise DeliveryFailed(f"HTTP {status}", permanent=True, status=status) from None
-                if (status not in RETRYABLE and status is not None) or attempt == self._attempts:
-                    raise DeliveryFailed(f"HTTP {status}", permanent=False, status=status) from None
-                delay = self._base_delay * 2 ** (attempt - 1) * (0.5 + random.random())
-                log.info("send to a conversation got HTTP %s, retry %d in %.2fs", status, attempt, delay)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+    async def _call(self, conversation_id: str, call: Callable[[], Awaitable[T]]) -> T:
+        """One attempt, classified. The timeout also bounds a connector that never answers."""
+        await self._limiter.wait(conversation_id)
+        try:
+            return await asyncio.wait_for(call(), self._timeout)
+        except Exception as error:
+            raise classify(error) from None
 
     async def _once(self, idempotency_key: str | None, send: Callable[[], Awaitable[Any]]) -> Any:
-        """Run `send` unless a send with this key already succeeded; then return its result.
+        """Run `send` unless a send with this key is done (then return its result) or in flight.
 
-        The marker is written after the send: a crash in between can repeat one message, which
-        beats losing it."""
+        Claim first, send, then mark done. A failed send releases its claim so a retry may send.
+        At-least-once remains in two windows: a replica killed after Teams accepted the message
+        but before `done` was written (the claim expires after `claim_ttl`, a retry sends again),
+        and a call that timed out although Teams had accepted it."""
         if idempotency_key is None:
             return await send()
-        marker = f"sent:{idempotency_key}"
-        found = await self._documents.read([marker])
-        if marker in found:
-            return found[marker].get("result")
-        result = await send()
-        with contextlib.suppress(VersionConflict):  # another replica recorded the same send first
-            await self._documents.write(
-                {marker: {"result": list(result) if isinstance(result, tuple) else result}}
-            )
+        found = await self._markers.lookup(idempotency_key)
+        if found is not None and found[0] == "done":
+            return found[1]
+        token = await self._markers.claim(idempotency_key, self._claim_ttl)
+        if token is None:
+            found = await self._markers.lookup(idempotency_key)
+            if found is not None and found[0] == "done":
+                return found[1]
+            raise SendInFlight("the same message is being sent elsewhere", delay=timedelta(seconds=5))
+        try:
+            result = await send()
+        except BaseException:
+            await self._markers.release(idempotency_key, token)
+            raise
+        stored = list(result) if isinstance(result, tuple) else result
+        await self._markers.done(idempotency_key, stored, DONE_TTL)
         return result
 
     async def send(
@@ -130,11 +185,11 @@ class ProactiveSender:
             response = await context.send_activity(activity)
             sent.append(response.id if response else "")
 
-        await self._retrying(
+        await self._call(
             reference.conversation.id,
             lambda: self._adapter.continue_conversation(reference, logic, self._app_id),
         )
-        return sent[0]
+        return sent[0] if sent else ""
 
     async def update(
         self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity
@@ -147,7 +202,7 @@ class ProactiveSender:
         async def logic(context: TurnContext) -> None:
             await context.update_activity(activity)
 
-        await self._retrying(
+        await self._call(
             conversation_id, lambda: self._adapter.continue_conversation(reference, logic, self._app_id)
         )
 
@@ -171,7 +226,7 @@ class ProactiveSender:
             async def logic(context: TurnContext) -> None:
                 created.append((context.activity.conversation.id, context.activity.id))
 
-            await self._retrying(
+            await self._call(
                 channel_id,
                 lambda: self._adapter.create_conversation(
                     self._app_id, logic, parameters, reference.channel_id, reference.service_url

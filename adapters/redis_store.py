@@ -25,6 +25,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from adapters import redis_common as lua
 from adapters.redis_cases import RedisCases
 from adapters.redis_common import json_text, unavailable_on_redis_errors
+from adapters.send_markers import RedisSendMarkers
 from adapters.store_keys import KeyBuilder, from_micros, to_micros, ttl_millis
 from domain.ports import (
     AuditEntry,
@@ -35,6 +36,7 @@ from domain.ports import (
     DueIndex,
     DueItem,
     SeenActivities,
+    SendMarkers,
     VersionConflict,
 )
 
@@ -191,6 +193,7 @@ class RedisStores:
         self.references: ConversationReferences = RedisReferences(client, keys)
         self.due: DueIndex = RedisDueIndex(client, keys)
         self.seen: SeenActivities = RedisSeen(client, keys)
+        self.markers: SendMarkers = RedisSendMarkers(client, keys)
 
     @classmethod
     def from_url(

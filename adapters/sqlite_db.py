@@ -50,6 +50,9 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS due_by_visibility ON due (visible_at, item_id)",
     "CREATE TABLE IF NOT EXISTS seen (activity_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS seen_by_expiry ON seen (expires_at)",
+    """CREATE TABLE IF NOT EXISTS send_markers (
+        key TEXT PRIMARY KEY, body TEXT NOT NULL, expires_at INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS send_markers_by_expiry ON send_markers (expires_at)",
 )
 
 

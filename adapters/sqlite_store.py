@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+from adapters.send_markers import SqliteSendMarkers
 from adapters.sqlite_cases import SqliteCases
 from adapters.sqlite_db import SqliteDatabase
 from adapters.sqlite_rows import insert_audit, upsert_due
@@ -29,6 +30,7 @@ from domain.ports import (
     DueIndex,
     DueItem,
     SeenActivities,
+    SendMarkers,
     VersionConflict,
 )
 
@@ -190,6 +192,7 @@ class SqliteStores:
         self.references: ConversationReferences = SqliteReferences(db)
         self.due: DueIndex = SqliteDueIndex(db)
         self.seen: SeenActivities = SqliteSeen(db, clock)
+        self.markers: SendMarkers = SqliteSendMarkers(db, clock)
 
     @classmethod
     async def open(cls, data_dir: Path, *, clock: Clock = utc_now, busy_timeout: float = 5.0) -> SqliteStores:

@@ -114,9 +114,36 @@ class KeyBuilder:
         """String: a token of the first offer, with the caller's TTL."""
         return self._key("seen", activity_id)
 
+    def send_marker(self, key: str) -> str:
+        """String: a proactive send's claim or done marker (JSON), with a TTL (SendMarkers)."""
+        return self._key("sent", key)
+
     def pattern(self) -> str:
         """Glob for every key of this prefix (test clean-up, migrations)."""
         return self._key("*")
+
+
+class DocumentKeys:
+    """Every logical key the bot itself writes into the DocumentStore (botbuilder's own state keys
+    are botbuilder's). Lifetimes are in the README's storage tables."""
+
+    @staticmethod
+    def routing(case_id: str) -> str:
+        """Routing's record of a case: what was announced in its thread, which card version is up."""
+        return f"routing:case:{case_id}"
+
+    @staticmethod
+    def delivery_problems() -> str:
+        """The bounded list of delivery problems `@bot påminnelser` shows."""
+        return "delivery:problems"
+
+    @staticmethod
+    def central_channel() -> str:
+        return "config:central_channel"
+
+    @staticmethod
+    def admin_roster() -> str:
+        return "config:admin_roster"
 
 
 def case_year(case: Case) -> int:

@@ -180,6 +180,29 @@ class SeenActivities(Protocol):
         ...
 
 
+class SendMarkers(Protocol):
+    """Per-send bookkeeping that makes a proactive message reach Teams once across replicas.
+
+    A sender `claim`s a key before sending (set-if-absent, with a short TTL so a replica that dies
+    between claim and send does not block the message for ever), then marks it `done` with the
+    send's result for a long TTL; a failed send `release`s its claim so a retry may claim again.
+    """
+
+    async def claim(self, key: str, ttl: timedelta) -> str | None:
+        """A token when this caller now holds the key; None when it is claimed or done already."""
+        ...
+
+    async def release(self, key: str, token: str) -> None:
+        """Drop the claim if `token` still holds it (a done marker is never dropped)."""
+        ...
+
+    async def done(self, key: str, result: Any, ttl: timedelta) -> None: ...
+
+    async def lookup(self, key: str) -> tuple[str, Any] | None:
+        """("claimed", None) or ("done", result) while the key lives; None otherwise."""
+        ...
+
+
 class Stores(Protocol):
     """Everything one backend provides, plus its lifecycle."""
 
@@ -189,6 +212,7 @@ class Stores(Protocol):
     references: ConversationReferences
     due: DueIndex
     seen: SeenActivities
+    markers: SendMarkers
     backend: str
 
     async def ping(self) -> None:

@@ -1,13 +1,13 @@
 """Where a case lives in Teams: its card as the root of a channel thread, and replies under it.
 
-Used by the outbox handlers only (never inside a turn). Every send is idempotent by key; a
-permanent delivery failure is logged and skipped, a transient one raises so the worker retries.
+Used by the outbox jobs only (never inside a turn). Every send is idempotent by key; failures
+take the jobs' one path (handlers/delivery.py): permanent ones are reported once and skipped,
+transient ones raise so the worker retries.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from botbuilder.core import CardFactory, MessageFactory
@@ -23,6 +23,7 @@ from domain.clock import Clock
 from domain.ports import CaseRepository, ConversationReferences, VersionConflict, channel_reference_key
 from domain.reminders import reminder_outlook
 from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
+from handlers.delivery import Deliveries, Problem, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
@@ -61,17 +62,6 @@ def card_activity(card: dict[str, Any]) -> Activity:
     return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
-async def deliver(sending: Awaitable[Any], what: str) -> None:
-    """Await a send. A permanent failure (no reference, bot removed, conversation gone) is logged
-    and skipped, so one lost conversation cannot block a case; a transient one propagates."""
-    try:
-        await sending
-    except DeliveryFailed as failure:
-        if not failure.permanent:
-            raise
-        log.error("could not %s, giving up on that message: %s", what, failure)
-
-
 class CaseThreads:
     def __init__(
         self,
@@ -79,6 +69,7 @@ class CaseThreads:
         references: ConversationReferences,
         team: CentralTeam,
         sender: Sender,
+        deliveries: Deliveries,
         settings: Settings,
         clock: Clock,
     ) -> None:
@@ -86,19 +77,25 @@ class CaseThreads:
         self._references = references
         self._team = team
         self._sender = sender
+        self._deliveries = deliveries
         self._servicenow_pattern = settings.servicenow_pattern
         self._calendar = settings.business_calendar()
         self._policy = settings.reminder_policy()
         self._clock = clock
 
-    async def post(self, case: Case, channel: ChannelBinding) -> Case:
-        """Start the case's thread in `channel` with its card; the case with the thread saved."""
+    async def post(self, case: Case, channel: ChannelBinding) -> Case | None:
+        """Start the case's thread in `channel` with its card; the case with the thread saved,
+        None when the channel cannot be reached for good (reported as a leveransproblem)."""
         key = await self.channel_key(channel)
-        conversation_id, activity_id = await self._sender.start_thread(
-            key,
-            card_activity(await self.shared_card(case)),
-            idempotency_key=f"{case.id}:thread:{channel.channel_id}",
-        )
+        try:
+            conversation_id, activity_id = await self._sender.start_thread(
+                key,
+                card_activity(await self.shared_card(case)),
+                idempotency_key=f"{case.id}:thread:{channel.channel_id}",
+            )
+        except DeliveryFailed as failure:
+            await self._deliveries.failed(Problem(case.number, Recipient(key), "card"), failure)
+            return None
         log.info("case %s posted as a new thread", case.number)
         return await self._save(case.id, conversation_id, activity_id)
 
@@ -109,17 +106,18 @@ class CaseThreads:
             text("thread_reply", CHANNEL_LOCALE, who=literal(event.actor.name), what=what)
         )
         key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
-        sending = self._sender.reply_in_thread(
-            key, case.thread_conversation_id, reply, idempotency_key=idempotency_key
-        )
-        await deliver(sending, "reply in a case thread")
+        recipient = Recipient(key, thread=case.thread_conversation_id)
+        await self._deliveries.send(case, recipient, reply, what="reply", idempotency_key=idempotency_key)
 
     async def update_card(self, case: Case, card: dict[str, Any] | None = None) -> None:
         """Replace the thread's root card (by default with the case's current shared card)."""
         activity = card_activity(card or await self.shared_card(case))
         key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
-        sending = self._sender.update(key, case.thread_conversation_id, case.card_activity_id, activity)
-        await deliver(sending, "update a case card")
+        try:
+            await self._sender.update(key, case.thread_conversation_id, case.card_activity_id, activity)
+        except DeliveryFailed as failure:
+            recipient = Recipient(key, thread=case.thread_conversation_id)
+            await self._deliveries.failed(Problem(case.number, recipient, "update"), failure)
 
     async def shared_card(self, case: Case) -> dict[str, Any]:
         return create_case_card(

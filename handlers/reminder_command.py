@@ -1,4 +1,5 @@
-"""`@bot påminnelser` / `reminders` in the central channel: what is overdue, most overdue first.
+"""`@bot påminnelser` / `reminders` in the central channel: what is overdue, most overdue first,
+then the delivery problems (messages that could not be delivered, handlers/delivery.py).
 
 Only in the central channel: the list names every open case of the region, which a
 municipality's channel has no business seeing. Case numbers only, never a patient's ids.
@@ -13,6 +14,7 @@ from botbuilder.core import TurnContext
 from domain.clock import Clock
 from domain.queue import CaseQueue
 from handlers.case_actions import channel_id_of
+from handlers.delivery import DeliveryProblems, describe
 from handlers.reminder_delivery import Team
 from messages import language, literal, text
 
@@ -24,8 +26,9 @@ MAX_LINES = 25  # a channel message should fit on a screen; the rest is counted
 class OverdueCommand:
     NAMES = ("påminnelser", "reminders")
 
-    def __init__(self, queue: CaseQueue, team: Team, clock: Clock) -> None:
+    def __init__(self, queue: CaseQueue, team: Team, clock: Clock, problems: DeliveryProblems) -> None:
         self._queue = queue
+        self._problems = problems
         self._team = team
         self._clock = clock
 
@@ -41,9 +44,12 @@ class OverdueCommand:
         """The message text: one line per overdue case, capped at MAX_LINES. Read from the idle
         index: the cost does not grow with the number of open cases."""
         overdue = await self._queue.overdue(self._clock(), MAX_LINES)
-        if not overdue.overdue_total:
+        problems = await self._problems.recent()
+        if not overdue.overdue_total and not problems:
             return text("reminders_none", locale)
-        lines = [text("reminders_title", locale, count=overdue.overdue_total)]
+        lines = (
+            [text("reminders_title", locale, count=overdue.overdue_total)] if overdue.overdue_total else []
+        )
         for row in overdue.rows:
             lines.append(
                 text(
@@ -57,6 +63,11 @@ class OverdueCommand:
             )
         if overdue.overdue_total > len(overdue.rows):
             lines.append(text("reminders_more", locale, count=overdue.overdue_total - len(overdue.rows)))
+        if problems:
+            lines.append(text("reminders_problems_title", locale, count=len(problems)))
+            lines.extend(
+                text("reminders_problem_line", locale, **describe(p, locale)) for p in problems[:MAX_LINES]
+            )
         return "\n".join(lines)
 
 

@@ -8,28 +8,25 @@ Texts carry the case number only, never a patient's ids.
 
 The worker may run an item twice (a lease ran out, a replica died): every send has an
 idempotency key (reminder key + recipient) and the follow-up has a fixed item id, so a rerun
-repeats nothing. A transient failure raises and the item comes back after its lease; a permanent
-one (403, 404, no stored reference) is recorded once under `delivery_problem:<recipient>` and
-posted once to the central channel as a *leveransproblem* note instead of being retried.
+repeats nothing. Failures take the jobs' one path (handlers/delivery.py): a transient one raises
+for the worker's retry policy; a permanent one (403, 404, no stored reference) is recorded once
+per recipient and posted once to the central channel as a *leveransproblem* note, not retried.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Protocol
 
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
 from adapters.outbox_worker import RetryLater
-from adapters.proactive import DeliveryFailed
 from domain.case import Case, Person
-from domain.clock import Clock
-from domain.ports import CaseRepository, DocumentStore, DueItem, user_reference_key
+from domain.ports import CaseRepository, DueItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
 from domain.reminders import ReminderKind
-from handlers.case_threads import Sender
 from handlers.central_team import ChannelBinding, channel_of_thread, parse_people
+from handlers.delivery import Deliveries, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
@@ -51,17 +48,6 @@ class NoChannelYet(RetryLater):
     """No central channel is configured or linked yet: the worker brings the item back shortly."""
 
 
-@dataclass(frozen=True)
-class Target:
-    reference_key: str  # "user:<aad id>" or "channel:<channel id>"
-    thread: str = ""  # a channel thread's conversation id; empty = post to the reference itself
-    person: str = ""  # the person's name, for a 1:1 chat (the leveransproblem note names them)
-
-    @property
-    def recipient(self) -> str:
-        return self.thread or self.reference_key
-
-
 def assignee_key(person: Person) -> str:
     return user_reference_key(person.id, person.aad_id)
 
@@ -71,19 +57,15 @@ class ReminderDelivery:
         self,
         cases: CaseRepository,
         planner: ReminderPlanner,
-        sender: Sender,
-        documents: DocumentStore,
+        deliveries: Deliveries,
         team: Team,
         lead_ids: list[str],
-        clock: Clock,
     ) -> None:
         self._cases = cases
         self._planner = planner
-        self._sender = sender
-        self._documents = documents
+        self._deliveries = deliveries
         self._team = team
         self._lead_ids = parse_people(lead_ids)
-        self._clock = clock
 
     async def __call__(self, item: DueItem) -> None:
         try:
@@ -104,7 +86,7 @@ class ReminderDelivery:
         kind, number = reminder.kind, case.number
         assignee = literal(case.assignee.name) if case.assignee else ""
         if kind in _TO_ASSIGNEE and case.assignee is not None:
-            target = Target(assignee_key(case.assignee), person=case.assignee.name)
+            target = Recipient(assignee_key(case.assignee), person=case.assignee.name)
             message = text(f"reminder_{kind.value}_assignee", LOCALE, number=number)
             await self._deliver(case, reminder, target, _message(message))
         channel, central = await self._channel_target(case), await self._team.central_channel()
@@ -126,17 +108,17 @@ class ReminderDelivery:
         # The thread is in a municipality's channel, where the central leads may not be members.
         await self._deliver(case, reminder, channel, _message(message))
         if central is not None:
-            await self._deliver(case, reminder, Target(central.reference_key), _message(escalation, leads))
+            await self._deliver(case, reminder, Recipient(central.reference_key), _message(escalation, leads))
 
-    async def _channel_target(self, case: Case) -> Target:
+    async def _channel_target(self, case: Case) -> Recipient:
         if case.thread_conversation_id:
             thread_channel = ChannelBinding(channel_of_thread(case.thread_conversation_id))
-            return Target(thread_channel.reference_key, thread=case.thread_conversation_id)
+            return Recipient(thread_channel.reference_key, thread=case.thread_conversation_id)
         home = await self._team.home_channel(case)
         if home is None:
             log.warning("reminder for case %s waits for a central channel ('koppla kanal')", case.number)
             raise NoChannelYet("no central channel")
-        return Target(home.reference_key)
+        return Recipient(home.reference_key)
 
     async def _leads(self) -> list[Person]:
         """Admin leads to @mention: with the Teams id and name the roster learned where it did,
@@ -149,54 +131,10 @@ class ReminderDelivery:
         return known + rest
 
     async def _deliver(
-        self, case: Case, reminder: ScheduledReminder, target: Target, activity: Activity
+        self, case: Case, reminder: ScheduledReminder, target: Recipient, activity: Activity
     ) -> None:
-        key = f"{reminder.key}:{target.recipient}"
-        try:
-            if target.thread:
-                await self._sender.reply_in_thread(
-                    target.reference_key, target.thread, activity, idempotency_key=key
-                )
-            else:
-                await self._sender.send(target.reference_key, activity, idempotency_key=key)
-        except DeliveryFailed as failure:
-            if not failure.permanent:
-                raise  # the worker runs the item again after its lease; sent parts are de-duplicated
-            await self._report_problem(case, target, failure)
-
-    async def _report_problem(self, case: Case, target: Target, failure: DeliveryFailed) -> None:
-        """Record a permanent failure once and tell the central channel once; never retry it."""
-        record_key = f"delivery_problem:{target.recipient}"
-        if record_key in await self._documents.read([record_key]):
-            return
-        log.error("leveransproblem: a reminder for case %s cannot be delivered (%s)", case.number, failure)
-        if target.person:
-            where = text("delivery_target_user", LOCALE, name=target.person)
-        elif target.thread:
-            where = text("delivery_target_thread", LOCALE, number=case.number)
-        else:
-            where = text("delivery_target_channel", LOCALE)
-        reason = (
-            text("delivery_reason_status", LOCALE, status=failure.status)
-            if failure.status
-            else text("delivery_reason_no_reference", LOCALE)
-        )
-        central = await self._team.central_channel()
-        if central is not None:
-            note = _message(text("delivery_problem", LOCALE, target=where, reason=reason))
-            try:  # keyed like the record, so a rerun before the record is written posts nothing new
-                await self._sender.send(central.reference_key, note, idempotency_key=record_key)
-            except DeliveryFailed as note_failure:
-                if not note_failure.permanent:
-                    raise
-                log.error("the leveransproblem note itself could not be posted: %s", note_failure)
-        record = {
-            "recipient": target.recipient,
-            "status": failure.status,
-            "case_number": case.number,
-            "at": self._clock().isoformat(),
-        }
-        await self._documents.write({record_key: record})
+        key = f"{reminder.key}:{target.key}"
+        await self._deliveries.send(case, target, activity, what="reminder", idempotency_key=key)
 
 
 def _message(body: str, mentioned: list[Person] | None = None) -> Activity:

@@ -20,6 +20,7 @@ from typing import Any
 from botbuilder.core import MessageFactory
 
 from adapters.outbox_worker import OutboxWorker
+from adapters.store_keys import DocumentKeys
 from cards.case_card import create_forwarded_card
 from cards.case_texts import without_patient_ids
 from config import Settings
@@ -27,8 +28,9 @@ from domain.case import Action, Case, Event, Status
 from domain.clock import Clock
 from domain.municipalities import genitive
 from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem, user_reference_key
-from handlers.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender, deliver
+from handlers.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender
 from handlers.central_team import CentralTeam, channel_of_thread
+from handlers.delivery import Deliveries, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ def submitter_key(case: Case) -> str:
 
 
 def _progress_key(case_id: str) -> str:
-    return f"routing:case:{case_id}"
+    return DocumentKeys.routing(case_id)
 
 
 class Routing:
@@ -52,6 +54,7 @@ class Routing:
         references: ConversationReferences,
         team: CentralTeam,
         sender: Sender,
+        deliveries: Deliveries,
         settings: Settings,
         clock: Clock,
     ) -> None:
@@ -59,8 +62,8 @@ class Routing:
         self._documents = documents
         self._references = references
         self._team = team
-        self._sender = sender
-        self._threads = CaseThreads(cases, references, team, sender, settings, clock)
+        self._deliveries = deliveries
+        self._threads = CaseThreads(cases, references, team, sender, deliveries, settings, clock)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register("case_filed", self.on_case_filed)
@@ -80,7 +83,11 @@ class Routing:
                     case.number,
                 )
                 raise NotReady("no central channel")
-            case = await self._threads.post(case, home)
+            posted = await self._threads.post(case, home)
+            if posted is None:  # the channel is out of reach for good: reported, never retried
+                await self._documents.write({_progress_key(case.id): {"announced": 0, "no_thread": True}})
+            else:
+                case = posted
         if via_municipality(case):  # 3.2 / 4.2: her municipality's förvaltning has it first
             org = genitive(case.organisation.display)
             await self._notify(case, "notify_received_municipal", f"{case.id}:received:submitter", org=org)
@@ -92,22 +99,24 @@ class Routing:
         if case is None:
             log.error("outbox item %s names a case that does not exist; dropped", item.item_id)
             return
-        if not case.thread_conversation_id:
-            raise NotReady(f"case {case.number} has no thread yet")  # case_filed posts it first
         progress = await self._progress(case.id)
+        if not case.thread_conversation_id and not progress.get("no_thread"):
+            raise NotReady(f"case {case.number} has no thread yet")  # case_filed posts it first
         for index in range(progress["announced"], len(case.events)):
             case = await self._announce(case, index)
             progress["announced"] = index + 1
             await self._documents.write({_progress_key(case.id): progress})
         # Items for older versions find nothing new; the card is already current.
-        if progress.get("card") != [case.card_activity_id, len(case.events)]:
+        if case.thread_conversation_id and progress.get("card") != [case.card_activity_id, len(case.events)]:
             await self._threads.update_card(case)
             progress["card"] = [case.card_activity_id, len(case.events)]
             await self._documents.write({_progress_key(case.id): progress})
 
     async def _announce(self, case: Case, index: int) -> Case:
         event = case.events[index]
-        if event.action is Action.FORWARD:
+        if not case.thread_conversation_id:
+            pass  # the thread could not be posted (a leveransproblem): the submitter still hears
+        elif event.action is Action.FORWARD:
             case = await self._forward(case, index)
         else:
             await self._threads.reply(case, event, f"{case.id}:e{index}:thread-reply")
@@ -125,7 +134,7 @@ class Routing:
             return case  # already moved (a retry), or it never was in a municipality's channel
         await self._threads.reply(case, case.events[index], f"{case.id}:e{index}:thread-reply")
         await self._threads.update_card(case, create_forwarded_card(case, CHANNEL_LOCALE))
-        return await self._threads.post(case, central)
+        return await self._threads.post(case, central) or case
 
     async def _tell_submitter(self, case: Case, event: Event, index: int) -> None:
         key = f"{case.id}:e{index}:submitter"
@@ -144,8 +153,8 @@ class Routing:
         reference = await self._references.get(submitter_key(case))
         locale = str((reference or {}).get("locale") or "sv-SE")
         activity = MessageFactory.text(text(message, locale, number=case.number, **values))
-        sending = self._sender.send(submitter_key(case), activity, idempotency_key=idempotency_key)
-        await deliver(sending, "notify a submitter")
+        recipient = Recipient(submitter_key(case), person=case.submitter.name)
+        await self._deliveries.send(case, recipient, activity, what="notice", idempotency_key=idempotency_key)
 
     async def _progress(self, case_id: str) -> dict[str, Any]:
         found = await self._documents.read([_progress_key(case_id)])
@@ -154,11 +163,11 @@ class Routing:
         return progress
 
 
-def via_municipality(case: Case) -> bool:
-    """Filed while municipal channels were on: it waits, or waited, for forwarding (3.2 / 4.2)."""
-    return case.status is Status.AWAITING_FORWARD or any(e.action is Action.FORWARD for e in case.events)
-
-
 def _first_assignment(case: Case) -> int:
     """The submitter hears 'taken' once, not again when the case changes hands."""
     return next(i for i, event in enumerate(case.events) if event.action in _ASSIGNMENTS)
+
+
+def via_municipality(case: Case) -> bool:
+    """Filed while municipal channels were on: it waits, or waited, for forwarding (3.2 / 4.2)."""
+    return case.status is Status.AWAITING_FORWARD or any(e.action is Action.FORWARD for e in case.events)

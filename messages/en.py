@@ -326,15 +326,27 @@ MESSAGES: dict[str, str] = {
         "⏰ Case **{number}** has not been forwarded to the LifeCare SP team yet."
     ),
     "reminder_escalation": "🔺 Case **{number}** has been reminded {count} times without progress. {mentions}",
-    "delivery_problem": (
-        "⚠️ **Delivery problem:** the bot cannot reach {target} ({reason}). Reminders there will not "
-        "arrive until this is fixed."
-    ),
+    "delivery_problem": "⚠️ **Delivery problem – {number}:** {what} to {target} did not arrive ({reason}). {advice}",
+    "delivery_what_card": "The case card",
+    "delivery_what_reply": "A line in the case thread",
+    "delivery_what_notice": "The notice",
+    "delivery_what_reminder": "The reminder",
+    "delivery_what_update": "The case card update",
     "delivery_target_user": "{name} in their 1:1 chat",
     "delivery_target_thread": "the thread of **{number}**",
     "delivery_target_channel": "the channel",
     "delivery_reason_status": "error {status}",
     "delivery_reason_no_reference": "no stored conversation – the bot must be installed and have received a message",
+    "delivery_reason_gave_up": "gave up after {attempts} attempts: {error}",
+    "delivery_advice_user": (
+        "Tell {name} some other way and ask them to add the Skyddad ID app again and say *hi* to the "
+        "bot; until then the bot cannot reach them."
+    ),
+    "delivery_advice_channel": "Check that the Skyddad ID app is still in the team and the thread was not deleted.",
+    "delivery_advice_retry": (
+        "The message will not be sent again: pass it on some other way and ask IT to check the bot's "
+        "connection to Teams."
+    ),
     # --- @bot reminders -----------------------------------------------------------------------
     "reminders_central_only": "**reminders** works only in the central team's channel.",
     "reminders_none": "Nothing is overdue right now. 👍",
@@ -342,6 +354,8 @@ MESSAGES: dict[str, str] = {
     "reminders_line": "- **{number}** – {what} · {hours} business hours overdue",
     "reminders_line_assigned": "- **{number}** – {what} · {assignee} · {hours} business hours overdue",
     "reminders_more": "- … and {count} more",
+    "reminders_problems_title": "**Delivery problems ({count})**",
+    "reminders_problem_line": "- **{number}** – {what} to {target} · {reason}",
     "reminder_kind_unassigned": "no assignee",
     "reminder_kind_step_idle": "next step waiting",
     "reminder_kind_vendor_wait": "waiting for the vendor",

@@ -341,15 +341,26 @@ MESSAGES: dict[str, str] = {
     "reminder_escalation": (
         "🔺 Ärende **{number}** har påmints {count} gånger utan att gå vidare. {mentions}"
     ),
-    "delivery_problem": (
-        "⚠️ **Leveransproblem:** boten når inte {target} ({reason}). Påminnelser dit kommer inte fram "
-        "förrän det är åtgärdat."
-    ),
+    "delivery_problem": "⚠️ **Leveransproblem – {number}:** {what} till {target} kom inte fram ({reason}). {advice}",
+    "delivery_what_card": "Ärendekortet",
+    "delivery_what_reply": "En rad i ärendetråden",
+    "delivery_what_notice": "Beskedet",
+    "delivery_what_reminder": "Påminnelsen",
+    "delivery_what_update": "Uppdateringen av ärendekortet",
     "delivery_target_user": "{name} i 1:1-chatten",
     "delivery_target_thread": "ärendetråden för **{number}**",
     "delivery_target_channel": "kanalen",
     "delivery_reason_status": "fel {status}",
     "delivery_reason_no_reference": "ingen sparad konversation – boten måste vara tillagd och ha fått ett meddelande",
+    "delivery_reason_gave_up": "gav upp efter {attempts} försök: {error}",
+    "delivery_advice_user": (
+        "Ge {name} beskedet på annat sätt och be hen lägga till appen Skyddad ID igen och skriva *hej* "
+        "till boten; tills dess når boten inte fram dit."
+    ),
+    "delivery_advice_channel": "Kontrollera att appen Skyddad ID finns kvar i teamet och att tråden inte är borttagen.",
+    "delivery_advice_retry": (
+        "Meddelandet skickas inte igen: ge beskedet på annat sätt och be IT kontrollera botens kontakt med Teams."
+    ),
     # --- @bot påminnelser ---------------------------------------------------------------------
     "reminders_central_only": "**påminnelser** fungerar bara i förvaltningens kanal.",
     "reminders_none": "Inget är försenat just nu. 👍",
@@ -357,6 +368,8 @@ MESSAGES: dict[str, str] = {
     "reminders_line": "- **{number}** – {what} · {hours} arbetstimmar över tiden",
     "reminders_line_assigned": "- **{number}** – {what} · {assignee} · {hours} arbetstimmar över tiden",
     "reminders_more": "- … och {count} till",
+    "reminders_problems_title": "**Leveransproblem ({count})**",
+    "reminders_problem_line": "- **{number}** – {what} till {target} · {reason}",
     "reminder_kind_unassigned": "ingen handläggare",
     "reminder_kind_step_idle": "nästa steg väntar",
     "reminder_kind_vendor_wait": "väntar på leverantören",

@@ -14,6 +14,7 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 from adapters.bot_adapter import create_adapter
 from adapters.outbox_worker import OutboxWorker
 from adapters.proactive import ProactiveSender
+from app import retry_policy
 from config import Settings, load_settings
 from domain.case import Action, Case, Organisation, OrgKind, Person
 from domain.intake import IntakeDraft
@@ -21,6 +22,7 @@ from domain.ports import DueItem, Stores
 from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService, Outbox
 from handlers.central_team import CentralTeam
+from handlers.delivery import Deliveries, DeliveryProblems
 from handlers.reminder_delivery import ReminderDelivery
 from tests.conftest import FakeClock
 from tests.contract.conftest import backend, open_stores  # noqa: F401  (the shared store fixtures)
@@ -130,7 +132,7 @@ def reminder_settings(tmp_path: Path) -> Settings:
 async def replica(open_stores, clock: FakeClock, connector: FakeConnector, reminder_settings: Settings):  # noqa: F811
     """Builds replicas that share one store (same SQLite file / Redis prefix) and one connector."""
 
-    async def make(*, base_delay: float = 0.001, attempts: int = 4, lease: timedelta = LEASE) -> Reminders:
+    async def make(*, lease: timedelta = LEASE) -> Reminders:
         stores: Stores = await open_stores()
         settings = reminder_settings
         for key, conversation, user in (
@@ -141,14 +143,9 @@ async def replica(open_stores, clock: FakeClock, connector: FakeConnector, remin
         ):
             await stores.references.save(key, reference(connector.url, conversation, user))
         planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
-        worker = OutboxWorker(stores.due, clock, poll_seconds=0, lease=lease)
+        worker = OutboxWorker(stores.due, clock, poll_seconds=0, lease=lease, policy=retry_policy(settings))
         sender = ProactiveSender(
-            create_adapter(settings),
-            stores.references,
-            stores.documents,
-            "",
-            attempts=attempts,
-            base_delay=base_delay,
+            create_adapter(settings), stores.references, stores.markers, "", claim_ttl=lease
         )
         service = CaseService(
             stores.cases,
@@ -159,8 +156,10 @@ async def replica(open_stores, clock: FakeClock, connector: FakeConnector, remin
             after_change=planner.after_change,
         )
         central_team = CentralTeam(settings, stores.documents)
+        problems = DeliveryProblems(stores.documents, stores.cases, sender, central_team, clock)
+        worker.on_dead_letter(problems.dead_letter)
         delivery = ReminderDelivery(
-            stores.cases, planner, sender, stores.documents, central_team, settings.admin_lead_ids, clock
+            stores.cases, planner, Deliveries(sender, problems), central_team, settings.admin_lead_ids
         )
         worker.register("reminder", delivery)
         worker.register("case_filed", nothing)

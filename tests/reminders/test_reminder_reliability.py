@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.outbox_worker import OutboxWorker
+from adapters.store_keys import DocumentKeys
 from domain.case import Action, Case
 from domain.ports import DueIndex, DueItem
 from domain.reminder_schedule import plan_reminder
@@ -124,27 +125,34 @@ async def test_a_replica_dying_after_sending_does_not_post_twice(replica):
     assert len(survivor.texts(case.thread_conversation_id)) == 1
 
 
-async def test_429_is_retried_with_backoff_and_sent_once(replica):
-    r = await replica(base_delay=0.001)
+async def test_429_is_retried_by_the_outbox_after_a_backoff_and_sent_once(replica):
+    r = await replica()
     case = await r.post_thread(await r.file())
     await _due_now(r, case)
     r.connector.fail_next = [429, 429]
-    await r.drain()
+    for _ in range(2):  # one connector call per attempt: no retry layer below the outbox
+        assert await r.drain() == 0
+        assert r.texts(case.thread_conversation_id) == []
+        r.clock.advance(minutes=10)  # past any backoff (base 5 s, doubled, jittered)
+    assert await r.drain() == 1
     assert r.connector.fail_next == []
     assert len(r.texts(case.thread_conversation_id)) == 1
 
 
-async def test_a_send_that_keeps_failing_comes_back_after_the_lease(replica):
-    r = await replica(base_delay=0.001, attempts=2)
+async def test_a_send_that_keeps_failing_is_dead_lettered_once_with_a_note(replica, caplog):
+    r = await replica()
     case = await r.post_thread(await r.file())
     await _due_now(r, case)
-    r.connector.fail_next = [502, 502]
-    assert await r.drain() == 0  # transient: left claimed, no leveransproblem
-    assert r.connector.sent == []
-    r.clock.advance(seconds=LEASE.total_seconds() + 1)
-    assert await r.drain() == 1
-    assert len(r.texts(case.thread_conversation_id)) == 1
-    assert r.texts(CENTRAL) == []
+    attempts = r.settings.outbox_retry_attempts
+    r.connector.fail_next = [502] * attempts
+    for _ in range(attempts + 3):
+        await r.drain()
+        r.clock.advance(minutes=11)
+    assert r.connector.fail_next == []  # `attempts` calls for the reminder, no more...
+    assert r.texts(case.thread_conversation_id) == []
+    (note,) = r.texts(CENTRAL)  # ...then one note (it went through: the 502s were used up)
+    assert "Leveransproblem" in note and case.number in note and f"{attempts} försök" in note
+    assert [rec.levelname for rec in caplog.records if "dead-lettered" in rec.getMessage()] == ["ERROR"]
 
 
 async def test_403_is_recorded_and_surfaced_once_and_not_retried(replica):
@@ -156,15 +164,17 @@ async def test_403_is_recorded_and_surfaced_once_and_not_retried(replica):
         planned = plan_reminder(case, calendar, policy, after_sequence=sequence)
         assert planned is not None
         r.clock.now = planned.due_at
-        r.connector.fail_next = [403]  # the 1:1 goes first
+        r.connector.fail_next = [403] if sequence == 0 else []  # the 1:1 goes first
         await r.drain()
         r.clock.advance(seconds=LEASE.total_seconds() + 1)
         await r.drain()  # nothing is left claimed to come back
 
     assert r.texts(dm(KARIN)) == []
+    assert r.connector.calls[dm(KARIN)] == 1  # known unreachable: the second reminder skips her
     assert len(r.texts(case.thread_conversation_id)) == 2  # the thread still got both
     (note,) = r.texts(CENTRAL)
     assert "Leveransproblem" in note and KARIN.name in note and "403" in note
     assert case.patient_id not in note
-    record = await r.stores.documents.read([f"delivery_problem:user:{KARIN.aad_id}"])
-    assert record[f"delivery_problem:user:{KARIN.aad_id}"]["status"] == 403
+    found = await r.stores.documents.read([DocumentKeys.delivery_problems()])
+    (record,) = found[DocumentKeys.delivery_problems()]["items"]
+    assert record["key"] == f"user:{KARIN.aad_id}" and record["status"] == 403

@@ -26,6 +26,9 @@ class FakeConnector:
     updated: list[dict[str, Any]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    # Conversation-id prefix → status answered for good (e.g. {"a:": 403}: every 1:1 chat refuses).
+    refuse: dict[str, int] = field(default_factory=dict)
+    calls: Counter[str] = field(default_factory=Counter)  # conversation id → calls, failed ones too
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
     held: int = 0  # calls waiting for release()
@@ -77,7 +80,13 @@ class FakeConnector:
             return False
         return True
 
-    def _failure(self) -> web.Response | None:
+    def _failure(self, conversation_id: str = "") -> web.Response | None:
+        self.calls[conversation_id] += 1
+        refused = next(
+            (status for prefix, status in self.refuse.items() if conversation_id.startswith(prefix)), 0
+        )
+        if refused:
+            return web.json_response({"error": {"code": "BotNotInConversationRoster"}}, status=refused)
         if self.fail_next:
             status = self.fail_next.pop(0)
             return web.json_response(
@@ -88,7 +97,7 @@ class FakeConnector:
     async def _send(self, request: web.Request) -> web.Response:
         if not await self._arrived(request):
             return web.Response(status=503)
-        if failure := self._failure():
+        if failure := self._failure(request.match_info["conversation_id"]):
             return failure
         activity = await request.json()
         activity["_conversation"] = request.match_info["conversation_id"]
@@ -100,7 +109,7 @@ class FakeConnector:
     async def _update(self, request: web.Request) -> web.Response:
         if not await self._arrived(request):
             return web.Response(status=503)
-        if failure := self._failure():
+        if failure := self._failure(request.match_info["conversation_id"]):
             return failure
         activity = await request.json()
         activity["_conversation"] = request.match_info["conversation_id"]
