@@ -89,6 +89,10 @@ class OutboxWorker:
     def register(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
 
+    def handler(self, kind: str) -> Handler:
+        """The job registered for `kind` (drills and tests run one item as a replica would)."""
+        return self._handlers[kind]
+
     def on_dead_letter(self, callback: DeadLetter) -> None:
         self._dead_letter = callback
 

@@ -235,7 +235,9 @@ class Deliveries:
     async def send(
         self, case: Case, recipient: Recipient, activity: Activity, *, what: str, idempotency_key: str
     ) -> str | None:
-        if await self.problems.unreachable(recipient.key):
+        # A person who removed the bot would get 403 on every message: stop asking until they
+        # write to the bot again. Channels are always tried (a thread may be gone, not the channel).
+        if recipient.person and await self.problems.unreachable(recipient.key):
             log.info("skipped a %s for case %s: its recipient is known to be unreachable", what, case.number)
             return None
         try:

@@ -1,31 +1,29 @@
-"""Reminders end to end below HTTP: real stores (SQLite and Redis), the real ProactiveSender and
-botbuilder adapter against the fake connector, a FakeClock the tests move through business time."""
+"""Reminders end to end through the production app: `create_app` on real stores (SQLite and
+Redis), its worker, sender and botbuilder adapter against the fake connector, and a FakeClock the
+tests move through business time. Several replicas share one store (same SQLite file or Redis
+prefix) and one connector. Tests override settings, the clock and the connector's URL, nothing else.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
-from adapters.bot_adapter import create_adapter
 from adapters.outbox_worker import OutboxWorker
-from adapters.proactive import ProactiveSender
-from app import retry_policy
-from config import Settings, load_settings
+from adapters.store_keys import KeyBuilder
+from config import Settings
 from domain.case import Action, Case, Organisation, OrgKind, Person
 from domain.intake import IntakeDraft
-from domain.ports import DueItem, Stores
+from domain.ports import Stores
 from domain.reminder_schedule import ReminderPlanner
-from domain.services import CaseService, Outbox
-from handlers.central_team import CentralTeam
-from handlers.delivery import Deliveries, DeliveryProblems
-from handlers.reminder_delivery import ReminderDelivery
-from tests.conftest import FakeClock
-from tests.contract.conftest import backend, open_stores  # noqa: F401  (the shared store fixtures)
+from domain.services import CaseService
+from tests.conftest import FakeClock, RunningBot
+from tests.contract.conftest import _delete_prefix, backend  # noqa: F401  (the backend parameter)
 from tests.routing.conftest import connector, team, team_settings  # noqa: F401  (the central team over HTTP)
 from tests.support.activities import ANNA, BOT, KARIN, LARS, MARIA, TENANT, User
 from tests.support.fake_connector import FakeConnector
@@ -33,6 +31,7 @@ from tests.support.fake_connector import FakeConnector
 CENTRAL = "19:central-cases@thread.tacv2"
 SUNDSVALL = "19:sundsvall-cases@thread.tacv2"
 LEASE = timedelta(minutes=2)
+REMINDER_MARKS = ("⏰", "🔺")  # every reminder and escalation text starts with one (messages/sv.py)
 
 
 def person(user: User) -> Person:
@@ -55,24 +54,47 @@ def dm(user: User) -> str:
     return f"a:personal-{user.id}"
 
 
-async def nothing(item: DueItem) -> None:
-    """Routing's outbox items are not under test here."""
+def is_reminder(activity: dict[str, Any]) -> bool:
+    return str(activity.get("text") or "").startswith(REMINDER_MARKS)
 
 
 @dataclass
 class Reminders:
-    """One bot replica's reminder machinery over shared stores."""
+    """One replica of the production app, seen from the reminders' side."""
 
-    stores: Stores
-    clock: FakeClock
-    connector: FakeConnector
-    settings: Settings
-    service: CaseService
-    planner: ReminderPlanner
-    worker: OutboxWorker
-    sender: ProactiveSender
-    delivery: ReminderDelivery
-    threads: dict[str, str] = field(default_factory=dict)
+    bot: RunningBot
+
+    @property
+    def stores(self) -> Stores:
+        stores: Stores = self.bot.services.stores
+        return stores
+
+    @property
+    def clock(self) -> FakeClock:
+        return self.bot.clock
+
+    @property
+    def connector(self) -> FakeConnector:
+        return self.bot.connector
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot.settings
+
+    @property
+    def service(self) -> CaseService:
+        service: CaseService = self.bot.services.cases
+        return service
+
+    @property
+    def worker(self) -> OutboxWorker:
+        worker: OutboxWorker = self.bot.services.worker
+        return worker
+
+    @property
+    def planner(self) -> ReminderPlanner:
+        planner: ReminderPlanner = self.bot.services.planner
+        return planner
 
     async def file(
         self, user: User = ANNA, *, municipality: str | None = None, episode: str | None = None
@@ -95,12 +117,12 @@ class Reminders:
         assert created
         return case
 
-    async def post_thread(self, case: Case, channel: str = CENTRAL) -> Case:
-        """What routing does once the card is posted: a write that is not an action."""
-        case.thread_conversation_id = f"{channel};messageid={len(self.threads) + 100}"
-        case.card_activity_id = "card-1"
-        self.threads[case.id] = case.thread_conversation_id
-        return await self.stores.cases.update(case)
+    async def post_thread(self, case: Case) -> Case:
+        """Let routing post the case card (its thread in the case's home channel) right now."""
+        await self.drain()
+        posted = await self.stores.cases.get(case.id)
+        assert posted is not None and posted.thread_conversation_id
+        return posted
 
     async def act(self, case_id: str, action: Action, by: User = KARIN, detail: str = "") -> Case:
         case = await self.stores.cases.get(case_id)
@@ -109,64 +131,75 @@ class Reminders:
         return saved
 
     async def drain(self) -> int:
-        return await self.worker.run_until_idle()
+        handled: int = await self.worker.run_until_idle()
+        return handled
 
     def texts(self, conversation_id: str) -> list[str]:
-        return [a.get("text") or "" for a in self.connector.to_conversation(conversation_id)]
+        """The reminders (and escalations) that reached a conversation, oldest first."""
+        return [
+            a.get("text") or "" for a in self.connector.to_conversation(conversation_id) if is_reminder(a)
+        ]
+
+    def notes(self) -> list[str]:
+        return [
+            a.get("text") or ""
+            for a in self.connector.to_conversation(CENTRAL)
+            if "Leveransproblem" in (a.get("text") or "")
+        ]
+
+    def reminders_sent(self) -> list[dict[str, Any]]:
+        return [a for a in self.connector.sent if is_reminder(a)]
 
 
 @pytest.fixture
-def reminder_settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        _env_file=None,
-        data_dir=tmp_path / "data",
-        central_channel_id=CENTRAL,
-        admin_ids=f"{KARIN.id}=Karin Holm",
-        admin_lead_ids=f"{LARS.id}=Lars Ekström",
-        municipal_channels_enabled=True,
-        municipal_channels=f"Sundsvall={SUNDSVALL}",
-    )
+def reminder_settings(settings_for):
+    def make(**overrides: Any) -> Settings:
+        settings: Settings = settings_for(
+            central_channel_id=CENTRAL,
+            admin_ids=f"{KARIN.id}=Karin Holm",
+            admin_lead_ids=f"{LARS.id}=Lars Ekström",
+            municipal_channels_enabled=True,
+            municipal_channels=f"Sundsvall={SUNDSVALL}",
+            outbox_poll_seconds=0,
+            **overrides,
+        )
+        return settings
+
+    return make
 
 
 @pytest.fixture
-async def replica(open_stores, clock: FakeClock, connector: FakeConnector, reminder_settings: Settings):  # noqa: F811
-    """Builds replicas that share one store (same SQLite file / Redis prefix) and one connector."""
+async def replica(
+    backend: str,  # noqa: F811  (the parameter imported above)
+    request: pytest.FixtureRequest,
+    start_bot,
+    connector: FakeConnector,  # noqa: F811
+    reminder_settings,
+):
+    """Starts replicas of the production app that share one store and one connector."""
+    store: dict[str, Any] = {}
+    if backend == "redis":
+        store = {
+            "redis_url": request.getfixturevalue("redis_url"),
+            "redis_key_prefix": f"sidtest-{uuid4().hex[:12]}",
+        }
 
     async def make(*, lease: timedelta = LEASE) -> Reminders:
-        stores: Stores = await open_stores()
-        settings = reminder_settings
+        bot = await start_bot(reminder_settings(outbox_lease_seconds=lease.total_seconds(), **store))
+        references = bot.services.stores.references
         for key, conversation, user in (
             (f"channel:{CENTRAL}", CENTRAL, None),
             (f"channel:{SUNDSVALL}", SUNDSVALL, None),
+            (f"user:{ANNA.aad_id}", dm(ANNA), ANNA),
             (f"user:{KARIN.aad_id}", dm(KARIN), KARIN),
             (f"user:{MARIA.aad_id}", dm(MARIA), MARIA),
         ):
-            await stores.references.save(key, reference(connector.url, conversation, user))
-        planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
-        worker = OutboxWorker(stores.due, clock, poll_seconds=0, lease=lease, policy=retry_policy(settings))
-        sender = ProactiveSender(
-            create_adapter(settings), stores.references, stores.markers, "", claim_ttl=lease
-        )
-        service = CaseService(
-            stores.cases,
-            stores.audit,
-            Outbox(stores.due, clock),
-            clock,
-            forwarding_municipalities=frozenset({"Sundsvall"}),
-            after_change=planner.after_change,
-        )
-        central_team = CentralTeam(settings, stores.documents)
-        problems = DeliveryProblems(stores.documents, stores.cases, sender, central_team, clock)
-        worker.on_dead_letter(problems.dead_letter)
-        delivery = ReminderDelivery(
-            stores.cases, planner, Deliveries(sender, problems), central_team, settings.admin_lead_ids
-        )
-        worker.register("reminder", delivery)
-        worker.register("case_filed", nothing)
-        worker.register("case_changed", nothing)
-        return Reminders(stores, clock, connector, settings, service, planner, worker, sender, delivery)
+            await references.save(key, reference(connector.url, conversation, user))
+        return Reminders(bot)
 
-    return make
+    yield make
+    if store:
+        await _delete_prefix(store["redis_url"], KeyBuilder(prefix=store["redis_key_prefix"]))
 
 
 @pytest.fixture
