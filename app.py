@@ -110,14 +110,13 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
-async def build_app_services(
-    settings: Settings, *, clock: Clock | None = None, stores: Stores | None = None
-) -> App:
+async def build_app_services(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Everything the app runs on; called by bot.create_app only."""
     if clock is None:  # the real clock, shifted in local mode for drills (CLOCK_OFFSET_HOURS)
         clock = offset_clock(settings.clock_offset_hours)
         if settings.clock_offset_hours:
             log.warning("CLOCK_OFFSET_HOURS=%g: the bot's clock is shifted", settings.clock_offset_hours)
-    stores = stores or await open_stores(settings)
+    stores = await open_stores(settings)
     adapter = create_adapter(settings)
     if settings.language != "auto":
         adapter.use(LanguageMiddleware(settings.language))

@@ -24,6 +24,7 @@ from adapters.middleware import answer
 from adapters.proactive import classify
 from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
+from domain.clock import Clock
 from domain.ports import StoreUnavailable, VersionConflict, WriteOutcomeUnknown
 from messages import text
 
@@ -116,13 +117,15 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.exception("could not tell the user about the error")
 
 
-def create_app(settings: Settings, **overrides: Any) -> web.Application:
-    """Build the aiohttp app; `overrides` replace services (a clock, a store) in tests."""
+def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+    """Build the aiohttp app: the one composition that `make run`, every test, drill and `make e2e`
+    runs. Tests may pass their own settings and clock (and point references at a stand-in
+    connector); nothing else can be swapped (tests/unit/test_one_composition.py checks it)."""
     app = web.Application()
     app[SETTINGS] = settings
 
     async def start(app: web.Application) -> None:
-        services = await build_app_services(settings, **overrides)
+        services = await build_app_services(settings, clock=clock)
         services.adapter.on_turn_error = on_turn_error
         app[SERVICES] = services
         app[BOT] = SkyddadIdBot(services)

@@ -129,9 +129,9 @@ async def start_bot(connector: FakeConnector, clock: FakeClock, settings_for):
     """Start the app (real HTTP, real botbuilder) with given settings; stopped after the test."""
     running: list[RunningBot] = []
 
-    async def start(settings: Settings | None = None, **overrides: Any) -> RunningBot:
+    async def start(settings: Settings | None = None) -> RunningBot:
         settings = settings or settings_for()
-        server = TestServer(create_app(settings, clock=clock, **overrides), host="127.0.0.1")
+        server = TestServer(create_app(settings, clock=clock), host="127.0.0.1")
         await server.start_server()
         bot = RunningBot(server, ClientSession(), connector, settings, clock)
         running.append(bot)

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
-from app import build_app_services
+from bot import SERVICES, create_app
 from config import SettingsError, load_settings
 from domain.clock import offset_clock, utc_now
 from tests.conftest import FakeClock
@@ -27,23 +28,20 @@ async def test_the_default_clock_and_lease_honour_the_settings(tmp_path: Path) -
     settings = load_settings(
         _env_file=None, data_dir=tmp_path / "data", clock_offset_hours=72, outbox_lease_seconds=9
     )
-    services = await build_app_services(settings)
+    runner = web.AppRunner(create_app(settings))  # no clock given: the production clock
+    await runner.setup()
     try:
+        services = runner.app[SERVICES]
         ahead = services.clock() - datetime.now(UTC)
         assert timedelta(hours=72) - timedelta(minutes=1) < ahead <= timedelta(hours=72)
         assert services.worker._lease == timedelta(seconds=9)
     finally:
-        await services.close()
+        await runner.cleanup()
 
 
-async def test_a_clock_passed_in_wins_over_the_offset(tmp_path: Path) -> None:
-    clock = FakeClock()
-    settings = load_settings(_env_file=None, data_dir=tmp_path / "data", clock_offset_hours=72)
-    services = await build_app_services(settings, clock=clock)
-    try:
-        assert services.clock is clock
-    finally:
-        await services.close()
+async def test_a_clock_passed_in_wins_over_the_offset(start_bot, settings_for, clock: FakeClock) -> None:
+    bot = await start_bot(settings_for(clock_offset_hours=72))
+    assert bot.services.clock is clock
 
 
 def test_the_defaults_are_no_offset_and_a_two_minute_lease() -> None:

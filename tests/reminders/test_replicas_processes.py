@@ -2,7 +2,7 @@
 far ahead, one of them killed with SIGKILL in the middle of a send.
 
 The test seeds a private redis-server the way production leaves it — cases filed through the real
-`CaseService` and `ReminderPlanner` on a Monday morning, their threads posted, a third of them taken
+`CaseService` of an app built by `create_app` on a Monday morning, their threads posted, a third of them taken
 by an admin — and then runs the bots on the following Saturday (`CLOCK_OFFSET_HOURS`), when the
 whole week's reminders are due. Every conversation reference points at the in-process
 FakeConnector, which counts what arrives per (conversation, text).
@@ -33,16 +33,16 @@ from typing import IO
 
 import aiohttp
 import pytest
+from aiohttp import web
 from redis.asyncio import Redis
 
-from adapters.redis_store import RedisStores
 from adapters.store_keys import KeyBuilder, to_micros
+from bot import SERVICES, create_app
 from config import Settings, load_settings
 from domain.case import Action, Case, Organisation, OrgKind
 from domain.clock import STOCKHOLM
 from domain.intake import IntakeDraft
-from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, plan_reminder
-from domain.services import CaseService, Outbox
+from domain.reminder_schedule import ScheduledReminder, follow_up, plan_reminder
 from tests.conftest import FakeClock
 from tests.reminders.conftest import CENTRAL, dm, person, reference
 from tests.support.activities import LARS, User
@@ -96,14 +96,16 @@ def _due_until(case: Case, settings: Settings, until: datetime) -> list[Schedule
 
 
 async def _seed(redis_url: str, connector: FakeConnector, settings: Settings, monday: date) -> list[Case]:
-    """Cases filed Monday 09:00 through the production use cases, threads posted, some taken 09:30."""
-    stores = RedisStores.from_url(redis_url, keys=KeyBuilder(prefix=PREFIX))
+    """Cases filed Monday 09:00 through the production app's use cases (its worker off), threads
+    posted, some taken 09:30."""
+    clock = FakeClock(_at(monday, 9))
+    seeding = settings.model_copy(
+        update={"redis_url": redis_url, "redis_key_prefix": PREFIX, "outbox_poll_seconds": 0}
+    )
+    runner = web.AppRunner(create_app(seeding, clock=clock))
+    await runner.setup()
     try:
-        clock = FakeClock(_at(monday, 9))
-        planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
-        service = CaseService(
-            stores.cases, stores.audit, Outbox(stores.due, clock), clock, after_change=planner.after_change
-        )
+        stores, service = runner.app[SERVICES].stores, runner.app[SERVICES].cases
         await stores.references.save(f"channel:{CENTRAL}", reference(connector.url, CENTRAL))
         for admin in ADMINS:
             await stores.references.save(f"user:{admin.aad_id}", reference(connector.url, dm(admin), admin))
@@ -133,7 +135,7 @@ async def _seed(redis_url: str, connector: FakeConnector, settings: Settings, mo
             cases.append(case)
         return cases
     finally:
-        await stores.close()
+        await runner.cleanup()
 
 
 class Replica:
