@@ -23,7 +23,7 @@ from adapters.stores import open_stores
 from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, offset_clock
-from domain.ports import Stores, channel_reference_key, user_reference_key
+from domain.ports import Stores, channel_reference_key, conversation_reference_key, user_reference_key
 from domain.queue import CaseQueue
 from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService, Outbox
@@ -49,7 +49,7 @@ def conversation_key(context: TurnContext) -> str:
     )
     if isinstance(channel, dict) and channel.get("id"):
         return channel_reference_key(channel["id"])
-    return f"conversation:{activity.conversation.id.split(';')[0]}"
+    return conversation_reference_key(activity.conversation.id.split(";")[0])
 
 
 @dataclass
@@ -116,7 +116,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         clock = offset_clock(settings.clock_offset_hours)
         if settings.clock_offset_hours:
             log.warning("CLOCK_OFFSET_HOURS=%g: the bot's clock is shifted", settings.clock_offset_hours)
-    stores = await open_stores(settings)
+    stores = await open_stores(settings, clock)
     adapter = create_adapter(settings)
     if settings.language != "auto":
         adapter.use(LanguageMiddleware(settings.language))

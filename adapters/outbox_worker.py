@@ -102,6 +102,11 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Claim and run one batch; returns how many items were finished."""
+        return (await self._run_batch())[1]
+
+    async def _run_batch(self) -> tuple[int, int]:
+        """(claimed, finished). Items that wait or failed are rescheduled out of sight, so a
+        batch that claimed anything is worth following with another."""
         items = await self._due.claim_due(self._clock(), self._batch, self._lease)
         done = 0
         for item in items:
@@ -113,6 +118,7 @@ class OutboxWorker:
             try:
                 await handler(item)
             except RetryLater as later:
+                log.debug("outbox item %s not ready: %s", item.item_id, later)
                 # Rescheduling clears the claim, so the item is simply due again soon.
                 await self._due.schedule(item.item_id, self._clock() + later.delay, item.payload)
                 continue
@@ -124,7 +130,7 @@ class OutboxWorker:
                 continue
             await self._due.complete(item)
             done += 1
-        return done
+        return len(items), done
 
     async def _retry_or_dead_letter(self, item: DueItem, error: Exception) -> bool:
         """Reschedule a failed item, or dead-letter it once its attempts or age ran out (True)."""
@@ -168,23 +174,23 @@ class OutboxWorker:
         """Tests and `make run` start-up: keep running batches while there is due work."""
         total = 0
         for _ in range(max_rounds):
-            handled = await self.run_once()
+            claimed, handled = await self._run_batch()
             total += handled
-            if handled == 0:
+            if claimed == 0:
                 break
         return total
 
     async def _loop(self) -> None:
         while True:
             try:
-                handled = await self.run_once()
+                claimed, _ = await self._run_batch()
             except StoreUnavailable as error:
                 log.warning("outbox paused: store unavailable (%s)", error)
-                handled = 0
+                claimed = 0
             except Exception:
                 log.exception("outbox round failed")
-                handled = 0
-            if handled:
+                claimed = 0
+            if claimed:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)

@@ -114,6 +114,9 @@ class ProactiveSender:
         self._timeout = timeout
         self._claim_ttl = claim_ttl  # the outbox lease: a dead claimer blocks a send this long
         self._limiter = ConversationRateLimiter()
+        # A new thread is a new conversation: it counts against the app's 30 requests / s per
+        # tenant, not against the channel's per-conversation windows.
+        self._creates = ConversationRateLimiter(windows=((1.0, 30),))
 
     async def _reference(self, key: str) -> ConversationReference:
         raw = await self._references.get(key)
@@ -122,9 +125,10 @@ class ProactiveSender:
         reference: ConversationReference = ConversationReference().deserialize(raw)
         return reference
 
-    async def _call(self, conversation_id: str, call: Callable[[], Awaitable[T]]) -> T:
+    async def _call(self, conversation_id: str | None, call: Callable[[], Awaitable[T]]) -> T:
         """One attempt, classified. The timeout also bounds a connector that never answers."""
-        await self._limiter.wait(conversation_id)
+        if conversation_id is not None:
+            await self._limiter.wait(conversation_id)
         try:
             return await asyncio.wait_for(call(), self._timeout)
         except Exception as error:
@@ -226,8 +230,9 @@ class ProactiveSender:
             async def logic(context: TurnContext) -> None:
                 created.append((context.activity.conversation.id, context.activity.id))
 
+            await self._creates.wait(str(reference.conversation.tenant_id or ""))
             await self._call(
-                channel_id,
+                None,
                 lambda: self._adapter.create_conversation(
                     self._app_id, logic, parameters, reference.channel_id, reference.service_url
                 ),

@@ -146,6 +146,35 @@ class DocumentKeys:
         return "config:admin_roster"
 
 
+class SendKeys:
+    """The idempotency keys of proactive sends (each names one message, whichever job or replica
+    sends it; SendMarkers keep them under `KeyBuilder.send_marker`)."""
+
+    @staticmethod
+    def thread(case_id: str, channel_id: str) -> str:
+        return f"{case_id}:thread:{channel_id}"
+
+    @staticmethod
+    def thread_reply(case_id: str, event_index: int) -> str:
+        return f"{case_id}:e{event_index}:thread-reply"
+
+    @staticmethod
+    def received(case_id: str) -> str:
+        return f"{case_id}:received:submitter"
+
+    @staticmethod
+    def submitter(case_id: str, event_index: int) -> str:
+        return f"{case_id}:e{event_index}:submitter"
+
+    @staticmethod
+    def reminder(reminder_key: str, recipient: str) -> str:
+        return f"{reminder_key}:{recipient}"
+
+    @staticmethod
+    def problem_note(record_key: str) -> str:
+        return f"problem:{record_key}"
+
+
 def case_year(case: Case) -> int:
     """Case numbers follow the calendar year in Sweden, not in UTC."""
     if case.created_at.tzinfo is None:

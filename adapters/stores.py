@@ -9,6 +9,7 @@ from adapters.redis_store import RedisStores
 from adapters.sqlite_store import SqliteStores
 from adapters.store_keys import KeyBuilder
 from config import Settings
+from domain.clock import Clock, utc_now
 from domain.ports import Stores
 
 log = logging.getLogger(__name__)
@@ -22,12 +23,13 @@ def _safe_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-async def open_stores(settings: Settings) -> Stores:
+async def open_stores(settings: Settings, clock: Clock = utc_now) -> Stores:
     """Open the configured backend. Redis is not pinged here: a Redis that is down at start shows
-    in /readyz and in StoreUnavailable answers, and the bot recovers once it is back."""
+    in /readyz and in StoreUnavailable answers, and the bot recovers once it is back. `clock` is
+    the app's: the SQLite sweep of expiring records follows it (Redis TTLs follow Redis' own)."""
     if settings.redis_url:
         log.info("storage: redis at %s", _safe_url(settings.redis_url))
         return RedisStores.from_url(settings.redis_url, keys=KeyBuilder(prefix=settings.redis_key_prefix))
-    stores = await SqliteStores.open(settings.data_dir)
+    stores = await SqliteStores.open(settings.data_dir, clock=clock)
     log.info("storage: sqlite file %s", stores.path)
     return stores

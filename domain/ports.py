@@ -150,6 +150,11 @@ def channel_reference_key(channel_id: str) -> str:
     return f"channel:{channel_id}"
 
 
+def conversation_reference_key(conversation_id: str) -> str:
+    """A group chat's reference (neither a person's 1:1 nor a channel)."""
+    return f"conversation:{conversation_id}"
+
+
 class ConversationReferences(Protocol):
     """Serialised botbuilder ConversationReference dicts under keys like "user:<aad id>"."""
 

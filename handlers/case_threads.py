@@ -15,6 +15,7 @@ from botbuilder.schema import Activity
 
 from adapters.outbox_worker import RetryLater
 from adapters.proactive import DeliveryFailed
+from adapters.store_keys import SendKeys
 from cards.case_card import create_case_card
 from cards.case_texts import event_text
 from config import Settings
@@ -91,7 +92,7 @@ class CaseThreads:
             conversation_id, activity_id = await self._sender.start_thread(
                 key,
                 card_activity(await self.shared_card(case)),
-                idempotency_key=f"{case.id}:thread:{channel.channel_id}",
+                idempotency_key=SendKeys.thread(case.id, channel.channel_id),
             )
         except DeliveryFailed as failure:
             await self._deliveries.failed(Problem(case.number, Recipient(key), "card"), failure)

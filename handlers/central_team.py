@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from adapters.store_keys import DocumentKeys
 from config import Settings
 from domain.case import Case, OrgKind, Person, Status
 from domain.ports import DocumentStore, VersionConflict, channel_reference_key
 
 log = logging.getLogger(__name__)
 
-CENTRAL_CHANNEL_KEY = "config:central_channel"
-ADMIN_ROSTER_KEY = "config:admin_roster"
+CENTRAL_CHANNEL_KEY = DocumentKeys.central_channel()
+ADMIN_ROSTER_KEY = DocumentKeys.admin_roster()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.proactive import DeliveryFailed
-from adapters.store_keys import DocumentKeys
+from adapters.store_keys import DocumentKeys, SendKeys
 from domain.case import Case
 from domain.clock import Clock
 from domain.ports import CaseRepository, DocumentStore, DueItem, VersionConflict
@@ -179,7 +179,9 @@ class DeliveryProblems:
             return
         note = message(text("delivery_problem", LOCALE, **describe(record, LOCALE)))
         try:
-            await self._sender.send(central.reference_key, note, idempotency_key=f"problem:{record['key']}")
+            await self._sender.send(
+                central.reference_key, note, idempotency_key=SendKeys.problem_note(record["key"])
+            )
         except DeliveryFailed as failure:  # the central channel itself is out of reach: log only
             log.warning("the leveransproblem note could not be posted either: %s", failure)
 

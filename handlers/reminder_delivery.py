@@ -21,6 +21,7 @@ from typing import Protocol
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
 from adapters.outbox_worker import RetryLater
+from adapters.store_keys import SendKeys
 from domain.case import Case, Person
 from domain.ports import CaseRepository, DueItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
@@ -133,7 +134,7 @@ class ReminderDelivery:
     async def _deliver(
         self, case: Case, reminder: ScheduledReminder, target: Recipient, activity: Activity
     ) -> None:
-        key = f"{reminder.key}:{target.key}"
+        key = SendKeys.reminder(reminder.key, target.key)
         await self._deliveries.send(case, target, activity, what="reminder", idempotency_key=key)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from botbuilder.core import MessageFactory
 
 from adapters.outbox_worker import OutboxWorker
-from adapters.store_keys import DocumentKeys
+from adapters.store_keys import DocumentKeys, SendKeys
 from cards.case_card import create_forwarded_card
 from cards.case_texts import without_patient_ids
 from config import Settings
@@ -90,9 +90,9 @@ class Routing:
                 case = posted
         if via_municipality(case):  # 3.2 / 4.2: her municipality's förvaltning has it first
             org = genitive(case.organisation.display)
-            await self._notify(case, "notify_received_municipal", f"{case.id}:received:submitter", org=org)
+            await self._notify(case, "notify_received_municipal", SendKeys.received(case.id), org=org)
             return
-        await self._notify(case, "notify_received", f"{case.id}:received:submitter")
+        await self._notify(case, "notify_received", SendKeys.received(case.id))
 
     async def on_case_changed(self, item: DueItem) -> None:
         case = await self._cases.get(str(item.payload.get("case_id")))
@@ -119,7 +119,7 @@ class Routing:
         elif event.action is Action.FORWARD:
             case = await self._forward(case, index)
         else:
-            await self._threads.reply(case, event, f"{case.id}:e{index}:thread-reply")
+            await self._threads.reply(case, event, SendKeys.thread_reply(case.id, index))
         await self._tell_submitter(case, event, index)
         return case
 
@@ -132,12 +132,12 @@ class Routing:
             raise NotReady("no central channel")
         if channel_of_thread(case.thread_conversation_id) == central.channel_id:
             return case  # already moved (a retry), or it never was in a municipality's channel
-        await self._threads.reply(case, case.events[index], f"{case.id}:e{index}:thread-reply")
+        await self._threads.reply(case, case.events[index], SendKeys.thread_reply(case.id, index))
         await self._threads.update_card(case, create_forwarded_card(case, CHANNEL_LOCALE))
         return await self._threads.post(case, central) or case
 
     async def _tell_submitter(self, case: Case, event: Event, index: int) -> None:
-        key = f"{case.id}:e{index}:submitter"
+        key = SendKeys.submitter(case.id, index)
         if event.action is Action.TAKE and _first_assignment(case) == index:
             await self._notify(case, "notify_taken", key, name=literal(event.actor.name))
         elif event.action is Action.FORWARD:
