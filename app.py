@@ -30,11 +30,12 @@ from domain.services import CaseService, Outbox
 from handlers.card_actions import CardActions
 from handlers.case_actions import CaseActions
 from handlers.central_team import CentralTeam
-from handlers.channel_commands import ChannelCommands, register_channel_commands
-from handlers.delivery import Deliveries, DeliveryProblems
+from handlers.channel_commands import ChannelCommands, ChannelLink
 from handlers.reminder_command import OverdueCommand
-from handlers.reminder_delivery import ReminderDelivery
-from handlers.routing import Routing
+from handlers.triggers import build_triggers
+from jobs.delivery import Deliveries, DeliveryProblems
+from jobs.reminder_delivery import ReminderDelivery
+from jobs.routing import Routing
 
 log = logging.getLogger(__name__)
 
@@ -157,10 +158,6 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
     deliveries = Deliveries(sender, problems)
     worker.on_dead_letter(problems.dead_letter)
-    card_actions = CardActions()
-    CaseActions(case_service, team, settings, clock).register(card_actions)
-    channel_commands = ChannelCommands()
-    register_channel_commands(channel_commands, team, stores.references, clock)
     routing = Routing(
         stores.cases, stores.documents, stores.references, team, sender, deliveries, settings, clock
     )
@@ -169,7 +166,9 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     worker.register("reminder", reminders)
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
     overdue = OverdueCommand(queue, team, clock, problems)
-    channel_commands.register(OverdueCommand.NAMES, overdue)
+    card_actions, channel_commands = build_triggers(
+        CaseActions(case_service, team, settings, clock), ChannelLink(team, stores.references, clock), overdue
+    )
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
     bot_storage = BotStorage(stores.documents)

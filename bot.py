@@ -47,7 +47,7 @@ class SkyddadIdBot(TeamsActivityHandler):
         if turn_context.activity.conversation.conversation_type == "personal":
             await self.services.personal_chat.on_message(turn_context)
         else:
-            await self.services.channel_commands.on_message(turn_context)
+            await self.services.channel_commands.on_message(turn_context)  # handlers/triggers.py
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self.services.remember_conversation(turn_context)
@@ -74,6 +74,7 @@ class SkyddadIdBot(TeamsActivityHandler):
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
         action = invoke_value.action or {}
+        # Every verb and its handler: the table in handlers/triggers.py.
         body = await self.services.card_actions.dispatch(turn_context, action.get("verb"), action.get("data"))
         return AdaptiveCardInvokeResponse(
             status_code=body["statusCode"], type=body["type"], value=body["value"]

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import TurnContext
 
 from cards.case_card import create_case_card, create_forwarded_card, create_refusal_card
-from cards.case_verbs import REFRESH, VERBS, card_version
+from cards.case_verbs import REFRESH, card_version
 from cards.common import card_invoke_response
 from config import Settings
 from domain.case import Action, Case, CaseError, Person, Status
@@ -23,7 +23,7 @@ from domain.clock import Clock
 from domain.ports import VersionConflict
 from domain.reminders import reminder_outlook
 from domain.services import CaseService
-from handlers.card_actions import CardActions, InvokeBody
+from handlers.card_actions import InvokeBody
 from handlers.card_data import CardData
 from handlers.case_inputs import InvalidInput, step_inputs
 from handlers.central_team import CentralTeam, channel_of_thread
@@ -64,13 +64,9 @@ class CaseActions:
         self._calendar = settings.business_calendar()
         self._policy = settings.reminder_policy()
 
-    def register(self, card_actions: CardActions) -> None:
-        card_actions.on_refused = self.refuse_forged
-        card_actions.register(REFRESH, self.refresh)
-        for verb, action in VERBS.items():
-            card_actions.register(verb, self._handler(action))
+    def handler(self, action: Action) -> Callable[[TurnContext, CardData], Awaitable[InvokeBody]]:
+        """The handler of one card verb (handlers/triggers.py maps every verb to one)."""
 
-    def _handler(self, action: Action) -> Callable[[TurnContext, CardData], Awaitable[InvokeBody]]:
         async def handle(context: TurnContext, data: CardData) -> InvokeBody:
             return await self.act(context, action, data)
 

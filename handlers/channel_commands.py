@@ -101,8 +101,4 @@ async def channel_help(context: TurnContext) -> None:
     await context.send_activity(text("help_channel", context.activity.locale))
 
 
-def register_channel_commands(
-    commands: ChannelCommands, team: CentralTeam, references: ConversationReferences, clock: Clock
-) -> None:
-    commands.register(ChannelLink.NAMES, ChannelLink(team, references, clock))
-    commands.register(("hjälp", "help", "?"), channel_help)
+HELP_NAMES = ("hjälp", "help", "?")

@@ -1,5 +1,5 @@
 """`@bot påminnelser` / `reminders` in the central channel: what is overdue, most overdue first,
-then the delivery problems (messages that could not be delivered, handlers/delivery.py).
+then the delivery problems (messages that could not be delivered, jobs/delivery.py).
 
 Only in the central channel: the list names every open case of the region, which a
 municipality's channel has no business seeing. Case numbers only, never a patient's ids.
@@ -14,8 +14,8 @@ from botbuilder.core import TurnContext
 from domain.clock import Clock
 from domain.queue import CaseQueue
 from handlers.case_actions import channel_id_of
-from handlers.delivery import DeliveryProblems, describe
-from handlers.reminder_delivery import Team
+from jobs.delivery import DeliveryProblems, describe
+from jobs.reminder_delivery import Team
 from messages import language, literal, text
 
 log = logging.getLogger(__name__)

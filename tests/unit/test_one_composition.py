@@ -76,7 +76,7 @@ def test_create_app_is_the_only_caller_of_the_wiring():
     production = [
         ROOT / "bot.py",
         ROOT / "app.py",
-        *_python_files("adapters", "domain", "dialogs", "cards", "handlers", "messages"),
+        *_python_files("adapters", "domain", "dialogs", "cards", "handlers", "jobs", "messages"),
     ]
     callers = [
         str(path.relative_to(ROOT))

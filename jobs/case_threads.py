@@ -1,7 +1,7 @@
 """Where a case lives in Teams: its card as the root of a channel thread, and replies under it.
 
 Used by the outbox jobs only (never inside a turn). Every send is idempotent by key; failures
-take the jobs' one path (handlers/delivery.py): permanent ones are reported once and skipped,
+take the jobs' one path (jobs/delivery.py): permanent ones are reported once and skipped,
 transient ones raise so the worker retries.
 """
 
@@ -24,7 +24,7 @@ from domain.clock import Clock
 from domain.ports import CaseRepository, ConversationReferences, VersionConflict, channel_reference_key
 from domain.reminders import reminder_outlook
 from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
-from handlers.delivery import Deliveries, Problem, Recipient
+from jobs.delivery import Deliveries, Problem, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ Texts carry the case number only, never a patient's ids.
 
 The worker may run an item twice (a lease ran out, a replica died): every send has an
 idempotency key (reminder key + recipient) and the follow-up has a fixed item id, so a rerun
-repeats nothing. Failures take the jobs' one path (handlers/delivery.py): a transient one raises
+repeats nothing. Failures take the jobs' one path (jobs/delivery.py): a transient one raises
 for the worker's retry policy; a permanent one (403, 404, no stored reference) is recorded once
 per recipient and posted once to the central channel as a *leveransproblem* note, not retried.
 """
@@ -27,7 +27,7 @@ from domain.ports import CaseRepository, DueItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
 from domain.reminders import ReminderKind
 from handlers.central_team import ChannelBinding, channel_of_thread, parse_people
-from handlers.delivery import Deliveries, Recipient
+from jobs.delivery import Deliveries, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)

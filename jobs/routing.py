@@ -28,9 +28,9 @@ from domain.case import Action, Case, Event, Status
 from domain.clock import Clock
 from domain.municipalities import genitive
 from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem, user_reference_key
-from handlers.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender
 from handlers.central_team import CentralTeam, channel_of_thread
-from handlers.delivery import Deliveries, Recipient
+from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender
+from jobs.delivery import Deliveries, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
