@@ -1,27 +1,32 @@
-"""Find Swedish personal identity numbers in free text, so the bot can refuse them.
+"""Find Swedish personal identity numbers in free text, so the bot can refuse or mask them.
 
 People with protected identity ("skyddad identitet") must never have their number in Teams, so
-the bot refuses any message or card payload that holds one. Rules implemented:
+the bot refuses any message or card payload that holds one, and masks one in a name. Rules:
 
-* Text is normalised first: NFKC (full-width digits), every Unicode decimal digit to ASCII
-  (Arabic-Indic...), every dash (Unicode "Pd" and the minus sign) to ``-``, every space (NFKC:
-  no-break, narrow no-break, thin...) to a space, and invisible format characters (soft hyphen,
-  zero-width space) dropped. Hits still point into the original text.
-* Shapes: ``YYMMDD?NNNC`` and ``YYYYMMDD?NNNC`` with ``?`` one of ``-``, ``+``, a space, a spaced
-  dash or nothing, century 18/19/20; and ``YYYY-MM-DD-NNNC``. The number must not be part of a
+* Text is folded first (`domain.text_folding`: full-width and other Unicode digits, every dash,
+  every space, invisible characters). Hits still point into the original text.
+* A candidate is YY MM DD, then the last four (NNNC, or an interim letter and three digits),
+  optionally with a century (18/19/20) before YY. Separators: ``-``, ``.``, ``/``, ``_``, ``\\``
+  or spaces (up to two around each), and ``+`` before the last four. It must not be part of a
   longer digit run; adjacent letters are fine ("pnr:..." and "(...)" are found).
 * Date: month 01-12 with day 01-31 is a personnummer; month 00-12 with day 60-91 is a
   samordningsnummer (Skatteverket's test numbers use month 00, day 60 and dates like 30 Feb,
-  so the calendar is not checked). Month 20+ (organisation numbers) is never flagged.
-* Interim numbers ``YYMMDD-Xnnn`` (X in TRSUWXJKLMN, any case; the letter counts as 1 in Luhn)
-  are flagged as "interimsnummer".
-* Check digit C is Luhn (weights 2,1,2,...) over YYMMDDNNN. It decides only where the shape is
-  weak: an unformatted 10-digit run (a phone number or an ID) and ``YYYY-MM-DD-NNNN`` (a date
-  followed by a number) are flagged only when the check digit is right. A number with a
-  separator before the last four, or 12 digits starting with a century, is flagged even with a
-  wrong check digit: it is a mistyped personnummer. Judgement calls, accepted on purpose:
-  a compact timestamp ``YYYYMMDDHHMM`` and an unformatted mobile number that happens to pass
-  Luhn and look like a date (``07MMDDNNNC``, someone born 2007 has the same shape) are refused.
+  so the calendar is not checked). Month 20+ (organisation numbers) is never flagged. An
+  interim letter (TRSUWXJKLMN, any case; counts as 1 in Luhn) makes it an "interimsnummer".
+* The check digit C is Luhn (weights 2,1,2,...) over YYMMDDNNN. The classic shapes vouch for
+  themselves, so a wrong check digit is a mistyped personnummer and still flagged: a compact date
+  with a separator before the last four (``YYMMDD-NNNC``, ``YYMMDD.NNNC``, ``YYYYMMDD NNNC``...)
+  and twelve compact digits with a century.
+* Weaker shapes are flagged only with the right check digit: ten compact digits (a phone number
+  or an ID), and the separator families — date parts apart (``YY-MM-DD-NNNC``, ``YYMM DD NNNC``,
+  ``YYYY.MM.DD NNNC``; needs a separator before the last four too), a split serial after a
+  compact date (``YYMMDDNN NC``, ``YYMMDD-NNN C``), and all pairs with one separator
+  (``YY MM DD NN NC``). A family member chained to more digits (``2026-11-30 1430-1500``, a
+  digit group in front) is something else. Phone groupings (``0611-12 34 56``,
+  ``08-12 34 56 78``) mix a split date with a split serial and are not a family.
+* Judgement calls, accepted on purpose (README lists them): compact timestamps
+  (``YYYYMMDDHHMM``, ``YYYYMMDD_HHMM``), a date written ``YYMMDD.NNNN``, and about one in ten
+  dates followed by a four-digit number (``2026-11-30 1430``) are refused.
 
 Why not a library: python-stdnum's ``se.personnummer`` rejects every samordningsnummer, and
 ``personnummer`` 3.2.1 rejects the month-00/day-60 test numbers and spaces as separators;
@@ -31,13 +36,15 @@ neither scans free text, gives offsets or knows interim numbers.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.text_folding import fold
+
 Kind = Literal["personnummer", "samordningsnummer", "interimsnummer"]
+NAME_MASK = "[dold]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,68 +56,31 @@ class IdentityNumberHit:
     end: int
 
 
-# One pass over the normalised text. The 6-or-8 digit date is greedy and backtracks, so one
-# branch covers both widths; the lookarounds keep the number out of longer digit runs. The
-# leading (?=[0-9]) lets the regex engine skip ahead to digits (3x faster than without).
-_CANDIDATE = re.compile(
-    r"(?=[0-9])(?<![0-9])(?:"
-    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})-(?P<dashed_tail>[0-9]{4})"
-    r"|(?P<date>[0-9]{6}(?:[0-9]{2})?)(?P<sep> ?[-+] ?| )?"
-    r"(?P<tail>[0-9]{4}|[TRSUWXJKLMNtrsuwxjklmn][0-9]{3})"
-    r")(?![0-9])"
-)
+_SPACE = r"[ \t]"
+_INNER = rf"(?:{_SPACE}{{0,2}}[-./_\\]{{1,2}}{_SPACE}{{0,2}}|{_SPACE}{{1,2}})"  # between date parts
+_BEFORE_TAIL = rf"(?:{_SPACE}{{0,2}}(?:[-./_\\]{{1,2}}|\+){_SPACE}{{0,2}}|{_SPACE}{{1,2}})"
+_FIRST_OF_TAIL = "[0-9TRSUWXJKLMNtrsuwxjklmn]"
+
+
+def _candidate(year: str) -> re.Pattern[str]:
+    # The leading (?=[0-9]) lets the regex engine skip ahead to digits (3x faster than without);
+    # the lookarounds keep the number out of longer digit runs.
+    return re.compile(
+        rf"(?=[0-9])(?<![0-9])(?P<year>{year})(?P<s1>{_INNER})?(?P<month>[0-9]{{2}})"
+        rf"(?P<s2>{_INNER})?(?P<day>[0-9]{{2}})(?P<sep>{_BEFORE_TAIL})?"
+        rf"(?P<tail>{_FIRST_OF_TAIL}(?:[0-9]{{3}}|(?P<t1>{_INNER})[0-9]{{3}}"
+        rf"|[0-9](?P<t2>{_INNER})[0-9]{{2}}|[0-9]{{2}}(?P<t3>{_INNER})[0-9]))(?![0-9])"
+    )
+
+
+# One pass: the year is greedy (century first) and backtracks; when Python refuses the
+# twelve-digit reading, the ten-digit one is tried at the same place.
+_CANDIDATE = _candidate("[0-9]{2}(?:[0-9]{2})?")
+_TEN_DIGITS = _candidate("[0-9]{2}")
+_CHAINED_BEFORE = re.compile(rf"[0-9]{_INNER}\Z")
+_CHAINED_AFTER = re.compile(r"[-./_\\][0-9]")
 _CENTURIES = frozenset({"18", "19", "20"})
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
-def _fold_char(char: str) -> str:
-    category = unicodedata.category(char)
-    if category == "Pd" or char == "\u2212":
-        return "-"
-    if category == "Cf":  # soft hyphen, zero-width space: invisible, but split a pasted number
-        return ""
-    folded = unicodedata.normalize("NFKC", char)  # also makes every Unicode space a plain space
-    return "".join(str(unicodedata.digit(c)) if c.isdecimal() else c for c in folded)
-
-
-# Text made only of these folds to itself (tested), so most Swedish messages skip folding.
-_NEEDS_FOLDING = re.compile(r"[^\x00-\x7f\u00c0-\u00ff\u2018-\u201f]")
-
-
-class _FoldTable(dict[int, str]):
-    """A `str.translate` table filled on first sight: chat text reuses few distinct characters."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        if len(self) < 20_000:  # bounded: a hostile message could cycle through all of Unicode
-            self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def _fold(text: str) -> tuple[str, list[int], list[int]]:
-    """Normalise `text`, with the way back: folded index i is original i + shifts[k], where
-    points[k] is the last point <= i. Only characters that fold to other than one character
-    add points, so a megabyte of text costs a Python step per emoji, not per character."""
-    points, shifts = [0], [0]
-    first = _NEEDS_FOLDING.search(text)
-    if first is None:
-        return text, points, shifts
-    folded = text.translate(_FOLD_TABLE)
-    for match in _NEEDS_FOLDING.finditer(text, first.start()):
-        size = len(_FOLD_TABLE[ord(match.group())])
-        if size == 1:
-            continue
-        index = match.start()
-        at = index - shifts[-1]  # where this character's folded form starts
-        for piece in range(size):  # each piece maps to the character itself...
-            points.append(at + piece)
-            shifts.append(index - at - piece)
-        points.append(at + size)  # ...and what follows maps past it
-        shifts.append(index + 1 - at - size)
-    return folded, points, shifts
 
 
 def _luhn_ok(ten: str) -> bool:
@@ -121,38 +91,77 @@ def _luhn_ok(ten: str) -> bool:
     return (10 - total % 10) % 10 == ord(ten[9]) - 48
 
 
-def _classify(match: re.Match[str]) -> Kind | None:
-    if match["dashed_tail"] is not None:
-        # A date followed by four digits: only the check digit makes it a personnummer.
-        date, tail = match["year"] + match["month"] + match["day"], match["dashed_tail"]
-        strong_shape = False
-    else:
-        date, tail = match["date"], match["tail"]
-        strong_shape = match["sep"] is not None or len(date) == 8
-    if len(date) == 8:
-        if date[:2] not in _CENTURIES:
-            return None
-        date = date[2:]
-    month, day = int(date[2:4]), int(date[4:6])
-    kind: Kind
+def _kind_of_date(yymmdd: str) -> Kind | None:
+    month, day = int(yymmdd[2:4]), int(yymmdd[4:6])
     if 1 <= month <= 12 and 1 <= day <= 31:
-        kind = "personnummer"
-    elif month <= 12 and 60 <= day <= 91:
-        kind = "samordningsnummer"
-    else:
+        return "personnummer"
+    if month <= 12 and 60 <= day <= 91:
+        return "samordningsnummer"
+    return None
+
+
+def _separator(found: str) -> str:
+    return found.strip() or " "
+
+
+def _is_family(match: re.Match[str], date_split: bool, serial_split: str | None) -> bool:
+    """Whether a shape with separators inside the date or the serial is one people write."""
+    if not serial_split:
+        return match["sep"] is not None  # the date's parts apart, and apart from the last four
+    if not date_split:
+        return True  # a compact date and a split serial
+    seps = (match["s1"], match["s2"], match["sep"], match["t2"])  # all pairs, one separator
+    return all(seps) and len({_separator(s) for s in seps if s}) == 1
+
+
+def _classify(match: re.Match[str]) -> tuple[Kind, bool] | None:
+    """The kind, and whether it is a separator family (then the caller checks chaining)."""
+    year = match["year"]
+    if len(year) == 4 and year[:2] not in _CENTURIES:
         return None
+    yymmdd = year[-2:] + match["month"] + match["day"]
+    kind = _kind_of_date(yymmdd)
+    if kind is None:
+        return None
+    raw_tail = match["tail"]
+    tail = raw_tail[0] + "".join(c for c in raw_tail[1:] if c.isdigit())
     if tail[0].isalpha():
         kind = "interimsnummer"
-    return kind if strong_shape or _luhn_ok(date + tail) else None
+    serial_split = match["t1"] or match["t2"] or match["t3"]
+    date_split = match["s1"] is not None or match["s2"] is not None
+    if not (date_split or serial_split):
+        vouches = match["sep"] is not None or len(year) == 4
+        return (kind, False) if vouches or _luhn_ok(yymmdd + tail) else None
+    if _is_family(match, date_split, serial_split) and _luhn_ok(yymmdd + tail):
+        return kind, True
+    return None
+
+
+def _chained(folded: str, start: int, end: int) -> bool:
+    return bool(_CHAINED_BEFORE.search(folded, max(0, start - 6), start)) or bool(
+        _CHAINED_AFTER.match(folded, end)
+    )
+
+
+def _iter_spans(folded: str) -> Iterator[tuple[Kind, int, int]]:
+    position = 0
+    while (match := _CANDIDATE.search(folded, position)) is not None:
+        found = _classify(match)
+        if found is None and len(match["year"]) == 4:
+            ten = _TEN_DIGITS.match(folded, match.start())
+            if ten is not None and (found := _classify(ten)) is not None:
+                match = ten
+        if found is not None and not (found[1] and _chained(folded, match.start(), match.end())):
+            yield found[0], match.start(), match.end()
+            position = match.end()
+        else:
+            position = match.start() + 1  # a refused reading may hide a number that overlaps it
 
 
 def _iter_hits(text: str) -> Iterator[IdentityNumberHit]:
-    folded, points, shifts = _fold(text)
-    for match in _CANDIDATE.finditer(folded):
-        kind = _classify(match)
-        if kind is None:
-            continue
-        start, last = match.start(), match.end() - 1
+    folded, points, shifts = fold(text)
+    for kind, start, end in _iter_spans(folded):
+        last = end - 1
         start += shifts[bisect_right(points, start) - 1]
         last += shifts[bisect_right(points, last) - 1]
         yield IdentityNumberHit(kind, start, last + 1)
@@ -229,3 +238,12 @@ def scan_value(value: object) -> IdentityNumberHit | None:
         if hit is not None:
             return hit
     return None
+
+
+def mask_name(name: str) -> str:
+    """A display name with every identity number replaced by `NAME_MASK` ("Anna [dold]").
+
+    Names are masked, not refused: a person whose Teams name holds a number must still be able
+    to use the bot, and the number must never reach a case, an audit entry, a card or a log.
+    """
+    return redact(name, mask=NAME_MASK)

@@ -12,15 +12,14 @@ import re
 import pytest
 
 from domain.identity_guard import (
-    _NEEDS_FOLDING,
     IdentityNumberHit,
     Kind,
-    _fold_char,
     contains_identity_number,
     find_identity_numbers,
     redact,
     scan_value,
 )
+from domain.text_folding import NEEDS_FOLDING, fold_char
 from tests.support.numbers import luhn_digit
 
 
@@ -274,6 +273,6 @@ def test_scan_value_survives_deep_nesting() -> None:
 
 
 def test_characters_that_skip_normalisation_fold_to_themselves() -> None:
-    skipped = [chr(code) for code in range(0x3000) if not _NEEDS_FOLDING.match(chr(code))]
+    skipped = [chr(code) for code in range(0x3000) if not NEEDS_FOLDING.match(chr(code))]
 
-    assert [char for char in skipped if _fold_char(char) != char] == []
+    assert [char for char in skipped if fold_char(char) != char] == []
