@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes
 
+from adapters.guard_fields import inbound_fields, mask_names
 from domain.identity_guard import scan_value
 from domain.ports import SeenActivities
 from messages import text
@@ -24,9 +24,6 @@ Next = Callable[[], Awaitable[None]]
 PROACTIVE_EVENTS = frozenset(
     {ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation}
 )
-# Keys whose values are Teams-generated identifiers, not text a person typed. A GUID or thread id
-# can hold a ten-digit run that passes the checks; scanning them could lock a whole channel out.
-IDENTIFIER_KEYS = frozenset({"id", "aadObjectId", "aadGroupId", "tenantId"})
 
 
 def _channel_tenant(activity: Activity) -> str:
@@ -80,26 +77,6 @@ class TenantMiddleware(Middleware):
             await answer(context, text("error_tenant", context.activity.locale))
 
 
-def inbound_fields(activity: Activity) -> list[Any]:
-    """Every field of an inbound Teams activity that can carry user-typed text."""
-    fields: list[Any] = [activity.text, activity.summary, activity.speak, activity.value]
-    fields.extend(a.content for a in activity.attachments or [])
-    # Only the Teams-generated parts skip identifier keys; card values are scanned whole, since
-    # a card's input (or a forged payload) may be named "id" too.
-    entities = [e.serialize() if hasattr(e, "serialize") else e for e in activity.entities or []]
-    fields.extend(_without_identifiers(entity) for entity in entities)
-    fields.append(_without_identifiers(activity.channel_data))
-    return fields
-
-
-def _without_identifiers(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_identifiers(v) for k, v in value.items() if k not in IDENTIFIER_KEYS}
-    if isinstance(value, list):
-        return [_without_identifiers(item) for item in value]
-    return value
-
-
 def refusal_key(activity: Activity) -> str:
     """Who reads the refusal: staff in their 1:1 chat; an admin on a case card (an invoke, shown
     by Teams as plain text, so no markdown) or in a channel, who is never 'phoned by förvaltningen'."""
@@ -110,7 +87,7 @@ def refusal_key(activity: Activity) -> str:
 
 
 class IdentityGuardMiddleware(Middleware):
-    """Stops any activity carrying a personnummer, samordningsnummer or interim number.
+    """Masks identity numbers in names; stops any activity whose typed content carries one.
 
     `after_refusal` runs once the refusal is sent (the content is gone by then): the 1:1 chat
     uses it to ask its open question again.
@@ -120,6 +97,9 @@ class IdentityGuardMiddleware(Middleware):
         self.after_refusal = after_refusal
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        masked = mask_names(context.activity)
+        if masked:  # the fields, never their content
+            log.info("identity guard masked a number in %s", ", ".join(masked))
         hit = next((h for h in map(scan_value, inbound_fields(context.activity)) if h), None)
         if hit is None:
             await logic()

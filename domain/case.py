@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from domain.identity_guard import mask_name
 
 from domain.municipalities import default_label
 
@@ -47,6 +49,13 @@ class Person(BaseModel, frozen=True):
     name: str
     aad_id: str = ""
     upn: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _no_identity_number(cls, name: str) -> str:
+        # Names come from Teams (a message, a member list): one holding a personnummer is
+        # masked wherever a Person is made, so no case, audit entry or roster keeps it.
+        return mask_name(name)
 
 
 class Status(StrEnum):

@@ -107,7 +107,9 @@ class IdFormat:
     hint: str
 
     def matches(self, value: str) -> bool:
-        return re.fullmatch(self.pattern, value) is not None
+        """Whether `value` is in this format; an identity number never is, whatever the
+        configured pattern admits (``[A-Za-z0-9-]{3,30}`` admits ``YY-MM-DD-NNNC``)."""
+        return re.fullmatch(self.pattern, value) is not None and not contains_identity_number(value)
 
 
 class IdProblem(StrEnum):

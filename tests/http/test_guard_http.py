@@ -40,6 +40,9 @@ def files_contain(folder: Path, needle: bytes) -> list[Path]:
         f"({SAMORDNING})",
         "１２１２１２－" + NUMBER[-4:].translate(str.maketrans("0123456789", "０１２３４５６７８９")),
         f"20{DIGITS}",
+        f"Vårdtillfälle {DIGITS[:2]}-{DIGITS[2:4]}-{DIGITS[4:6]}-{DIGITS[6:]}",  # date parts apart
+        f"pnr {DIGITS[:6]}.{DIGITS[6:]}",
+        f"{DIGITS[:8]} {DIGITS[8:]}",  # a split serial
     ],
 )
 async def test_a_number_in_a_message_is_refused_and_kept_nowhere(bot, message, caplog):

@@ -91,3 +91,37 @@ def test_a_personnummer_is_refused_even_when_the_pattern_would_accept_it():
 
 def test_clean_identifier_collapses_inner_whitespace():
     assert clean_identifier(" VT\u00a0 12 ") == "VT 12"
+
+
+EPISODE_FORMAT = IdFormat(r"[A-Za-z0-9-]{3,30}", "3–30 bokstäver, siffror eller bindestreck")
+
+
+def _dashed_pairs(date6: str, serial3: str) -> str:
+    """A synthetic number with every date part apart: YY-MM-DD-NNNC."""
+    ten = personnummer(date6, serial3, separator="")
+    return "-".join([ten[:2], ten[2:4], ten[4:6], ten[6:]])
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        _dashed_pairs("820630", "553"),  # the shape the episode pattern used to admit
+        _dashed_pairs("820690", "553"),  # samordningsnummer (day 30 + 60)
+        "19" + _dashed_pairs("820630", "553"),
+        personnummer("820630", "553", separator="-"),
+        personnummer("820630", "553", separator="", century="19"),
+    ],
+)
+def test_the_episode_id_format_never_admits_an_identity_number(number):
+    assert not EPISODE_FORMAT.matches(number)
+    assert check_identifier(number, EPISODE_FORMAT) == ("", IdProblem.IDENTITY_NUMBER)
+
+
+@pytest.mark.parametrize("value", ["VT-2026-0042", "2026-11-30", "A-12-34", "SID-2026-0001", "556016-0680"])
+def test_the_episode_id_format_still_admits_look_alikes(value):
+    assert EPISODE_FORMAT.matches(value)
+    assert check_identifier(value, EPISODE_FORMAT) == (value, None)
+
+
+def test_the_patient_id_format_never_admits_an_identity_number():
+    assert not PATIENT_FORMAT.matches(personnummer("820630", "553", separator=""))
