@@ -15,8 +15,8 @@ the bot refuses any message or card payload that holds one, and masks one in a n
   interim letter (TRSUWXJKLMN, any case; counts as 1 in Luhn) makes it an "interimsnummer".
 * The check digit C is Luhn (weights 2,1,2,...) over YYMMDDNNN. The classic shapes vouch for
   themselves, so a wrong check digit is a mistyped personnummer and still flagged: a compact date
-  with a separator before the last four (``YYMMDD-NNNC``, ``YYMMDD.NNNC``, ``YYYYMMDD NNNC``...)
-  and twelve compact digits with a century.
+  with a separator before the last four (``YYMMDD-NNNC``, ``YYMMDD.NNNC``, ``YYYYMMDD NNNC``;
+  with a century only ``-``, ``+`` or a space) and twelve compact digits with a century.
 * Weaker shapes are flagged only with the right check digit: ten compact digits (a phone number
   or an ID), and the separator families — date parts apart (``YY-MM-DD-NNNC``, ``YYMM DD NNNC``,
   ``YYYY.MM.DD NNNC``; needs a separator before the last four too), a split serial after a
@@ -24,9 +24,10 @@ the bot refuses any message or card payload that holds one, and masks one in a n
   (``YY MM DD NN NC``). A family member chained to more digits (``2026-11-30 1430-1500``, a
   digit group in front) is something else. Phone groupings (``0611-12 34 56``,
   ``08-12 34 56 78``) mix a split date with a split serial and are not a family.
-* Judgement calls, accepted on purpose (README lists them): compact timestamps
-  (``YYYYMMDDHHMM``, ``YYYYMMDD_HHMM``), a date written ``YYMMDD.NNNN``, and about one in ten
-  dates followed by a four-digit number (``2026-11-30 1430``) are refused.
+* Judgement calls, accepted on purpose (README lists them, measured by
+  bench/guard_false_positives.py): compact timestamps (``YYYYMMDDHHMM``), six digits, a
+  separator and four (``123456.7890``) when the six read as a date, and about one in ten dates
+  followed by a four-digit number (``2026-11-30 1430``, ``YYYYMMDD_HHMM``) are refused.
 
 Why not a library: python-stdnum's ``se.personnummer`` rejects every samordningsnummer, and
 ``personnummer`` 3.2.1 rejects the month-00/day-60 test numbers and spaces as separators;
@@ -104,6 +105,16 @@ def _separator(found: str) -> str:
     return found.strip() or " "
 
 
+def _vouches(sep: str | None, year: str) -> bool:
+    """Whether a compact date and the last four are a personnummer whatever the check digit:
+    with a separator (a twelve-digit one only with the classic dash, plus or space, since
+    ``YYYYMMDD_HHMM`` and ``YYYYMMDD.NNNN`` are file names and version numbers), or twelve
+    compact digits with a century."""
+    if sep is None:
+        return len(year) == 4
+    return len(year) == 2 or _separator(sep) in {"-", "--", "+", " "}
+
+
 def _is_family(match: re.Match[str], date_split: bool, serial_split: str | None) -> bool:
     """Whether a shape with separators inside the date or the serial is one people write."""
     if not serial_split:
@@ -130,8 +141,7 @@ def _classify(match: re.Match[str]) -> tuple[Kind, bool] | None:
     serial_split = match["t1"] or match["t2"] or match["t3"]
     date_split = match["s1"] is not None or match["s2"] is not None
     if not (date_split or serial_split):
-        vouches = match["sep"] is not None or len(year) == 4
-        return (kind, False) if vouches or _luhn_ok(yymmdd + tail) else None
+        return (kind, False) if _vouches(match["sep"], year) or _luhn_ok(yymmdd + tail) else None
     if _is_family(match, date_split, serial_split) and _luhn_ok(yymmdd + tail):
         return kind, True
     return None

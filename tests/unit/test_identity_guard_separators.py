@@ -97,7 +97,10 @@ def compact_date_new_separators(draw: st.DrawFn, *, check_digit_right: bool = Tr
     """``YYMMDD.NNNC``, ``YYMMDD/NNNC``, ``YYYYMMDD_NNNC``: the classic shape, other separators."""
     n = draw(numbers(check_digit_right=check_digit_right))
     sep = draw(st.sampled_from([*OTHERS, "--", " - ", "\u3000"]))
-    return f"{n.century}{n.yy}{n.mm}{n.dd}{sep}{n.tail}", n.kind
+    # With a century, only the classic separators vouch for a wrong check digit: YYYYMMDD_HHMM
+    # is a file name's timestamp far more often than a mistyped personnummer.
+    century = n.century if check_digit_right or sep not in OTHERS else ""
+    return f"{century}{n.yy}{n.mm}{n.dd}{sep}{n.tail}", n.kind
 
 
 def full_width(written: str) -> str:
@@ -139,6 +142,13 @@ def test_compact_date_with_other_separators_and_wrong_check_digit_is_still_found
     number: tuple[str, Kind],
 ) -> None:
     assert [hit.kind for hit in find_identity_numbers(f"pnr {number[0]}")] == [number[1]]
+
+
+def test_a_twelve_digit_timestamp_with_an_underscore_needs_the_right_check_digit() -> None:
+    date, serial = "20261130", "143"
+    check = int(luhn_digit(date[2:] + serial))
+    assert find_identity_numbers(f"export_{date}_{serial}{(check + 1) % 10}.csv") == []
+    assert find_identity_numbers(f"pnr {date}_{serial}{check}") != []
 
 
 @PROPERTY_SETTINGS
