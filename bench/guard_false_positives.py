@@ -40,6 +40,7 @@ FAMILIES: list[tuple[str, Callable[[random.Random], str]]] = [
     ("file-name timestamp `YYYYMMDD_HHMM`", lambda r: f"{moment(r):%Y%m%d_%H%M}"),
     ("6 digits `.` 4 digits (`123456.7890`)", lambda r: f"{digits(r, 6)}.{digits(r, 4)}"),
     ("6 digits, space, 4 digits (`123456 7890`)", lambda r: f"{digits(r, 6)} {digits(r, 4)}"),
+    ("6 digits, dash, 4 digits (`123456-7890`)", lambda r: f"{digits(r, 6)}-{digits(r, 4)}"),
     (
         "2-2-2-4 digit groups (`12 34 56 7890`)",
         lambda r: " ".join([digits(r, 2), digits(r, 2), digits(r, 2), digits(r, 4)]),

@@ -218,3 +218,20 @@ def test_look_alikes_with_the_same_separators_pass(before: str, look_alike: str,
 def test_lists_of_case_numbers_pass(case: str, count: int) -> None:
     for joiner in (", ", " ", "\n", " och "):
         assert find_identity_numbers(joiner.join([case] * count)) == []
+
+
+def _luhn_valid_date_and_time() -> str:
+    """A date and a four-digit time that together pass Luhn, as ``YYYY-MM-DD HHMM``."""
+    return next(
+        f"2026-11-30 {hhmm:04d}"
+        for hhmm in range(800, 1800)
+        if luhn_digit(f"261130{hhmm:04d}"[:9]) == f"{hhmm:04d}"[-1]
+    )
+
+
+def test_a_date_and_time_range_is_not_a_number_but_a_lone_luhn_valid_pair_is() -> None:
+    date_and_time = _luhn_valid_date_and_time()
+    assert find_identity_numbers(f"möte {date_and_time}") != []  # listed in the README
+    assert find_identity_numbers(f"möte {date_and_time}-1500") == []  # chained: a range
+    assert find_identity_numbers(f"rum {date_and_time[2:]}") != []  # 26-11-30 HHMM alone
+    assert find_identity_numbers(f"rum 12 {date_and_time[2:]}") == []  # after a digit group
