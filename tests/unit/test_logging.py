@@ -68,3 +68,20 @@ def test_configure_logging_installs_one_redacting_handler():
         for handler in before[0]:
             root.addHandler(handler)
         root.setLevel(before[1])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "12-12-12-" + NUMBER[-4:],  # date parts apart
+        NUMBER.replace("-", "."),
+        NUMBER.replace("-", "_"),
+        NUMBER[:4] + " " + NUMBER[4:6] + " " + NUMBER[-4:],
+        NUMBER.replace("-", "")[:8] + " " + NUMBER[-2:],  # a split serial
+    ],
+)
+def test_the_filter_uses_the_guard_s_detector_with_every_separator_family(captured, written):
+    logger, stream = captured
+    logger.warning("display name %s", f"Anna {written}")
+    assert written not in stream.getvalue()
+    assert "[personnummer borttaget]" in lines(stream)[0]["msg"]
