@@ -14,7 +14,6 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, field_validator
 
 from domain.identity_guard import mask_name
-
 from domain.municipalities import default_label
 
 

@@ -110,9 +110,11 @@ async def test_a_display_name_with_a_number_files_a_case_and_is_masked_everywher
     assert case.submitter.name == "Anna [dold]" and case.submitter.id == ANNA_N.id
     audit = await team.bot.services.stores.audit.entries(case.id)
     assert audit and all(FORMS["name"] not in str(entry) for entry in audit)
-    (posted,) = team.connector.created
-    card = json.dumps(posted, ensure_ascii=False)
-    assert "<at>Anna [dold]</at>" in card and '"name": "Anna [dold]"' in card
+    card = json.dumps(
+        [*team.connector.created, *team.connector.sent, *team.connector.updated], ensure_ascii=False
+    )
+    # the card escapes Markdown: "Anna \\[dold\\]" renders as "Anna [dold]"
+    assert "<at>Anna [dold]</at>" in card.replace("\\\\", "") and '"name": "Anna [dold]"' in card
     sent = [*team.connector.sent, *team.connector.created, *team.connector.updated, *chat.history]
     assert_kept_nowhere(FORMS["name"], await stored_text(team), caplog.records, sent)
     assert any("masked a number in from" in r.getMessage() for r in caplog.records)
@@ -182,3 +184,24 @@ async def test_the_same_number_typed_in_a_group_chat_is_still_refused(team):
     status, body = await team.post(activity)
     assert status == 200 and "personnummer" in reply_text(body["activities"]).lower()
     assert FORMS["chat"] not in await stored_text(team)
+
+
+async def test_members_added_with_a_number_in_their_name_are_masked(team, caplog):
+    caplog.set_level(logging.DEBUG)
+    activity = channel_activity(
+        ANNA_N,
+        team.connector.url,
+        CENTRAL,
+        CENTRAL,
+        CENTRAL_TEAM,
+        type="conversationUpdate",
+        membersAdded=[
+            {"id": BOT["id"], "name": BOT["name"]},
+            {"id": "29:erik", "name": ERIK_N, "aadObjectId": "aad-erik", "userPrincipalName": "erik@vnl.se"},
+        ],
+    )
+    activity["channelData"] |= {"eventType": "teamMemberAdded", "team": {"id": CENTRAL_TEAM, "name": ERIK_N}}
+    status, _ = await team.post(activity)
+    assert status in (200, 201)
+    assert_kept_nowhere(FORMS["mention"], await stored_text(team), caplog.records, team.connector.sent)
+    assert any("masked a number in" in r.getMessage() and "members" in r.getMessage() for r in caplog.records)
