@@ -62,7 +62,8 @@ async def submitter_with_upn(context: TurnContext) -> Person:
         log.info("no UPN for the submitter (%s); the call link uses the Entra id", type(error).__name__)
         return person
     upn = str(getattr(member, "user_principal_name", "") or "")
-    return person.model_copy(update={"upn": upn}) if upn else person
+    # Validated, not model_copy: Person drops a UPN that holds an identity number.
+    return Person.model_validate({**person.model_dump(), "upn": upn}) if upn else person
 
 
 class IntakeDialog(ComponentDialog):

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
-from domain.identity_guard import mask_name
+from domain.identity_guard import contains_identity_number, mask_name
 from domain.municipalities import default_label
 
 
@@ -55,6 +55,13 @@ class Person(BaseModel, frozen=True):
         # Names come from Teams (a message, a member list): one holding a personnummer is
         # masked wherever a Person is made, so no case, audit entry or roster keeps it.
         return mask_name(name)
+
+    @field_validator("upn")
+    @classmethod
+    def _no_upn_with_identity_number(cls, upn: str) -> str:
+        # A sign-in name built from a personnummer cannot be masked (the call link would
+        # break): it is dropped, and the link falls back to the Entra id.
+        return "" if contains_identity_number(upn) else upn
 
 
 class Status(StrEnum):

@@ -163,3 +163,12 @@ async def test_an_attachment_name_is_scanned():
     }
     reached, _ = await run_turn(IdentityGuardMiddleware(), teams(attachments=[attachment]))
     assert not reached
+
+
+def test_a_person_never_keeps_a_number_in_a_name_or_a_sign_in_name():
+    from domain.case import Person
+
+    person = Person(id="29:a", name=f"Anna {SPLIT}", aad_id="aad-a", upn=f"{DIGITS}@vnl.se")
+    assert person.name == "Anna [dold]" and person.upn == ""
+    assert Person(id="29:a", name="Anna", upn="anna.lindqvist@vnl.se").upn == "anna.lindqvist@vnl.se"
+    assert Person.model_validate(person.model_dump() | {"upn": f"{NUMBER}@vnl.se"}).upn == ""
