@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from botbuilder.core import ConversationState, TurnContext, UserState
+from botbuilder.core import TurnContext
 
 from adapters.bot_adapter import FixedCloudAdapter, create_adapter
-from adapters.bot_storage import BotStorage
+from adapters.bot_state import TurnStates
 from adapters.middleware import (
     DeduplicationMiddleware,
     IdentityGuardMiddleware,
@@ -59,8 +59,7 @@ class App:
     clock: Clock
     stores: Stores
     adapter: FixedCloudAdapter
-    conversation_state: ConversationState
-    user_state: UserState
+    states: TurnStates
     personal_chat: PersonalChat
     channel_commands: ChannelCommands
     card_actions: CardActions
@@ -90,8 +89,7 @@ class App:
         self._saved_references[key] = serialized
 
     async def save_state(self, context: TurnContext) -> None:
-        await self.conversation_state.save_changes(context)
-        await self.user_state.save_changes(context)
+        await self.states.save(context)  # both states, one store write (none if unchanged)
 
     async def start(self) -> None:
         """Start background work (outbox delivery, reminders) once the app serves."""
@@ -171,18 +169,15 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     )
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
-    bot_storage = BotStorage(stores.documents)
-    conversation_state = ConversationState(bot_storage)
-    user_state = UserState(bot_storage)
-    personal_chat = PersonalChat(conversation_state, user_state, case_service, settings, clock)
+    states = TurnStates(stores.documents)  # read together on first use, saved together
+    personal_chat = PersonalChat(states.conversation, states.user, case_service, settings, clock)
     guard.after_refusal = personal_chat.ask_again  # a refused answer: the question comes again
     return App(
         settings=settings,
         clock=clock,
         stores=stores,
         adapter=adapter,
-        conversation_state=conversation_state,
-        user_state=user_state,
+        states=states,
         personal_chat=personal_chat,
         channel_commands=channel_commands,
         card_actions=card_actions,

@@ -21,14 +21,14 @@ from jsonpickle.unpickler import Unpickler
 from domain.ports import DocumentStore
 
 
-def _flatten(value: object) -> dict[str, Any]:
+def flatten(value: object) -> dict[str, Any]:
     flat = Pickler().flatten(value, reset=True)
     if not isinstance(flat, dict):
         raise TypeError(f"bot state must be a dict or an object, not {type(value).__name__}")
     return flat
 
 
-def _restore(document: dict[str, Any]) -> Any:
+def restore(document: dict[str, Any]) -> Any:
     # safe=True: never eval py/repr entries, should a document ever carry one.
     return Unpickler(safe=True).restore(document, reset=True)
 
@@ -46,13 +46,13 @@ class BotStorage(Storage):
         if not keys:
             return {}
         found = await self._documents.read(keys)
-        return {key: _restore(document) for key, document in found.items()}
+        return {key: restore(document) for key, document in found.items()}
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
             raise ValueError("changes are required when writing")
         if changes:
-            await self._documents.write({key: _flatten(value) for key, value in changes.items()})
+            await self._documents.write({key: flatten(value) for key, value in changes.items()})
 
     async def delete(self, keys: Iterable[str]) -> None:
         # BotState.delete passes a set, not a list.

@@ -1,0 +1,119 @@
+"""Conversation and user state in one store read and at most one store write per turn.
+
+botbuilder's ConversationState and UserState each read their own document on first use and
+write it at the end of the turn if `CachedBotState.is_changed` says so. That costs two reads and
+up to two writes per message, plus jsonpickle four times per state: a "hash" of the state when it
+is read, another when it is saved, the flattening for the write, and the hash again after it.
+
+`TurnStates` keeps botbuilder's classes and accessors (dialogs use them unchanged) but:
+- the first access to either state reads both documents in one `DocumentStore.read`;
+- `save` flattens each state once, compares that JSON text with the text it was read as (a
+  string compare, no extra jsonpickle), and writes only the changed ones, all in one
+  `DocumentStore.write` (one transaction / one Lua script, with the usual eTag checks).
+
+Behaviour is botbuilder's, with one deliberate difference: a state that is empty is not read
+again on every access (stock BotState re-reads it each time), since within a turn nothing else
+writes it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botbuilder.core import BotState, ConversationState, TurnContext, UserState
+from botbuilder.core.bot_state import CachedBotState
+
+from adapters.bot_storage import BotStorage, flatten, restore
+from domain.ports import DocumentStore
+
+
+def _text(flat: dict[str, Any]) -> str:
+    return json.dumps(flat, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Cached(CachedBotState):
+    """botbuilder's per-turn cache entry; `hash` is the state's JSON as last read or written."""
+
+    def __init__(self, state: dict[str, Any] | None, stored_text: str) -> None:
+        self.state = state if state is not None else {}
+        self.hash = stored_text
+
+    @property
+    def is_changed(self) -> bool:
+        return bool(self.hash != _text(flatten(self.state)))
+
+
+class TurnStates:
+    """The bot's ConversationState and UserState, loaded together and saved together."""
+
+    def __init__(self, documents: DocumentStore) -> None:
+        self._documents = documents
+        storage = BotStorage(documents)
+        self.conversation: ConversationState = _PooledConversationState(storage, self)
+        self.user: UserState = _PooledUserState(storage, self)
+        self._states: tuple[BotState, ...] = (self.conversation, self.user)
+
+    async def load(self, context: TurnContext, only: BotState | None = None) -> None:
+        """Read every state of this turn not read yet (or just `only`) in one store call."""
+        keys: dict[str, BotState] = {}
+        for state in (only,) if only is not None else self._states:
+            if only is None and state.get_cached_state(context) is not None:
+                continue
+            try:
+                keys[state.get_storage_key(context)] = state
+            except (TypeError, AttributeError):
+                if state is only:  # botbuilder's own error (no conversation, no sender)
+                    raise
+        found = await self._documents.read(list(keys)) if keys else {}
+        for key, state in keys.items():
+            document = found.get(key)
+            cached = _Cached(restore(document) if document else None, _text(document) if document else "")
+            context.turn_state[state._context_service_key] = cached  # botbuilder keeps the cache there
+
+    async def save(self, context: TurnContext, *, force: bool = False, only: BotState | None = None) -> None:
+        """Write the states that changed this turn (all, with `force`) in one store call."""
+        changes: dict[str, dict[str, Any]] = {}
+        written: list[tuple[CachedBotState, str]] = []
+        for state in (only,) if only is not None else self._states:
+            cached = state.get_cached_state(context)
+            if cached is None:
+                continue  # never touched this turn
+            flat = flatten(cached.state)
+            text = _text(flat)
+            if force or text != cached.hash:
+                changes[state.get_storage_key(context)] = flat
+                written.append((cached, text))
+        if changes:
+            await self._documents.write(changes)
+        for cached, text in written:
+            cached.hash = text
+
+
+class _Pooled:
+    """What both pooled states change in BotState: load and save go through their TurnStates."""
+
+    _pool: TurnStates
+
+    async def load(self, turn_context: TurnContext, force: bool = False) -> None:
+        state: Any = self
+        if force:
+            await self._pool.load(turn_context, only=state)
+        elif state.get_cached_state(turn_context) is None:
+            await self._pool.load(turn_context)
+
+    async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
+        state: Any = self
+        await self._pool.save(turn_context, force=force, only=state)
+
+
+class _PooledConversationState(_Pooled, ConversationState):
+    def __init__(self, storage: BotStorage, pool: TurnStates) -> None:
+        super().__init__(storage)
+        self._pool = pool
+
+
+class _PooledUserState(_Pooled, UserState):
+    def __init__(self, storage: BotStorage, pool: TurnStates) -> None:
+        super().__init__(storage)
+        self._pool = pool
