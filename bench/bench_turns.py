@@ -40,7 +40,10 @@ NAMES = {
     "waterfall": "stock botbuilder 4.17.1 2-step waterfall, MemoryStorage",
     "sqlite": "this bot, embedded SQLite store",
     "redis": "this bot, Redis store",
+    "sqlite-base": "--baseline checkout, embedded SQLite store",
+    "redis-base": "--baseline checkout, Redis store",
 }
+BASELINE = ROOT  # --baseline: another checkout of this repository (e.g. main before a change)
 
 
 def free_port() -> int:
@@ -102,10 +105,10 @@ def spawn(name: str, tmp: Path, redis_url: str, log: Path) -> tuple[subprocess.P
             str(port),
         ]
     else:
-        command = [sys.executable, str(ROOT / "bot.py")]
+        command = [sys.executable, str((BASELINE if name.endswith("-base") else ROOT) / "bot.py")]
         env |= {"PORT": str(port), "DATA_DIR": str(tmp / name), "ADMIN_IDS": "29:karin=Karin Holm"}
-        if name == "redis":
-            env |= {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": "bench"}
+        if name.startswith("redis"):
+            env |= {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": f"bench-{name}"}
     # cwd is the temp folder: a developer's .env in the repository must not change the bot.
     out = log.open("wb")
     return subprocess.Popen(command, cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT), port
@@ -157,7 +160,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                 p.name: load.Target(
                     p.name,
                     f"http://127.0.0.1:{p.port}/api/messages",
-                    p.name in ("sqlite", "redis"),
+                    p.name not in ("floor", "waterfall"),
                     f"{base}/{p.name}",
                 )
                 for p in procs
@@ -215,7 +218,8 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                     else:
                         threads = [{"conversation": f"{load.CENTRAL};messageid={i}", "card": {}}
                                    for i in range(args.invoke_cases)]  # fmt: skip
-                    await load.invoke_round(http, target, threads, 4, proc.clicks)
+                    if proc.name != "waterfall":  # a stock waterfall has no card to click
+                        await load.invoke_round(http, target, threads, 4, proc.clicks)
                     if target.ours:
                         await settle(http, base, proc.name, filed)
                 print(
@@ -235,6 +239,8 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
 
 
 def p99(values: list[float]) -> float:
+    if len(values) < 2:
+        return float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
@@ -249,7 +255,7 @@ def report(procs: list[Proc], args: argparse.Namespace) -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for p in procs:
         tps = statistics.median(p.tps)
-        lat = p.clicks.latencies
+        lat = p.clicks.latencies or [float("nan")]
         vs_floor = f"{tps / statistics.median(floor.tps):.2f}" if floor else "-"
         vs_stock = f"{tps / statistics.median(stock.tps):.2f}" if stock else "-"
         p99_ratio = f"{p99(lat) / p99(floor.clicks.latencies):.2f}" if floor else "-"
@@ -267,9 +273,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--cases", type=int, default=3, help="intakes per user per round")
     parser.add_argument("--invoke-cases", type=int, default=8, help="cases clicked through per round")
-    parser.add_argument("--variants", nargs="+", default=list(NAMES), choices=list(NAMES))
+    parser.add_argument("--variants", nargs="+", default=list(NAMES)[:4], choices=list(NAMES))
+    parser.add_argument("--baseline", type=Path, help="a checkout whose bot.py runs as sqlite-base/redis-base")
     parser.add_argument("--profile", choices=list(NAMES), help="py-spy record that bot (raw) meanwhile")
     args = parser.parse_args()
+    global BASELINE
+    BASELINE = (args.baseline or ROOT).resolve()
     with tempfile.TemporaryDirectory(prefix="sid-bench-") as tmp:
         os.environ["BENCH_TMP"] = tmp
         procs = asyncio.run(run(args, Path(tmp)))
