@@ -7,8 +7,8 @@ is read, another when it is saved, the flattening for the write, and the hash ag
 
 `TurnStates` keeps botbuilder's classes and accessors (dialogs use them unchanged) but:
 - the first access to either state reads both documents in one `DocumentStore.read`;
-- `save` flattens each state once, compares that JSON text with the text it was read as (a
-  string compare, no extra jsonpickle), and writes only the changed ones, all in one
+- `save` flattens each state once, compares that with the document it was read as (a dict
+  compare in C, no extra jsonpickle), and writes only the changed ones, all in one
   `DocumentStore.write` (one transaction / one Lua script, with the usual eTag checks).
 
 Behaviour is botbuilder's, with one deliberate difference: a state that is empty is not read
@@ -18,7 +18,6 @@ writes it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from botbuilder.core import BotState, ConversationState, TurnContext, UserState
@@ -28,20 +27,17 @@ from adapters.bot_storage import BotStorage, flatten, restore
 from domain.ports import DocumentStore
 
 
-def _text(flat: dict[str, Any]) -> str:
-    return json.dumps(flat, ensure_ascii=False, separators=(",", ":"))
-
-
 class _Cached(CachedBotState):
-    """botbuilder's per-turn cache entry; `hash` is the state's JSON as last read or written."""
+    """botbuilder's per-turn cache entry; `hash` holds the flattened state as last read or
+    written (jsonpickle's flatten of a restored document gives that document back)."""
 
-    def __init__(self, state: dict[str, Any] | None, stored_text: str) -> None:
+    def __init__(self, state: dict[str, Any] | None, stored: dict[str, Any] | None) -> None:
         self.state = state if state is not None else {}
-        self.hash = stored_text
+        self.hash = stored
 
     @property
     def is_changed(self) -> bool:
-        return bool(self.hash != _text(flatten(self.state)))
+        return bool(self.hash != flatten(self.state))
 
 
 class TurnStates:
@@ -68,26 +64,25 @@ class TurnStates:
         found = await self._documents.read(list(keys)) if keys else {}
         for key, state in keys.items():
             document = found.get(key)
-            cached = _Cached(restore(document) if document else None, _text(document) if document else "")
+            cached = _Cached(restore(document) if document else None, document)
             context.turn_state[state._context_service_key] = cached  # botbuilder keeps the cache there
 
     async def save(self, context: TurnContext, *, force: bool = False, only: BotState | None = None) -> None:
         """Write the states that changed this turn (all, with `force`) in one store call."""
         changes: dict[str, dict[str, Any]] = {}
-        written: list[tuple[CachedBotState, str]] = []
+        written: list[tuple[CachedBotState, dict[str, Any]]] = []
         for state in (only,) if only is not None else self._states:
             cached = state.get_cached_state(context)
             if cached is None:
                 continue  # never touched this turn
             flat = flatten(cached.state)
-            text = _text(flat)
-            if force or text != cached.hash:
+            if force or flat != cached.hash:  # a stock CachedBotState's str hash never equals
                 changes[state.get_storage_key(context)] = flat
-                written.append((cached, text))
+                written.append((cached, flat))
         if changes:
             await self._documents.write(changes)
-        for cached, text in written:
-            cached.hash = text
+        for cached, flat in written:
+            cached.hash = flat
 
 
 class _Pooled:

@@ -74,6 +74,7 @@ class Proc:
     boot_cpu: float = 0.0
     rss: float = 0.0
     tps: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # the bot process's CPU per turn, per round
     clicks: load.Clicks = field(default_factory=load.Clicks)
     threads_used: int = 0
 
@@ -207,7 +208,10 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                 filed += args.users * args.cases
                 for proc in procs[round_no % len(procs) :] + procs[: round_no % len(procs)]:
                     target = targets[proc.name]
+                    cpu = cpu_seconds(proc.process.pid)
                     proc.tps.append(await load.intake_round(http, target, args.users, args.cases))
+                    turns = args.users * args.cases * 6
+                    proc.cpu_ms.append((cpu_seconds(proc.process.pid) - cpu) / turns * 1000)
                     if target.ours:
                         await settle(http, base, proc.name, filed)
                         async with http.get(
@@ -250,9 +254,9 @@ def report(procs: list[Proc], args: argparse.Namespace) -> None:
     print(f"\n{args.rounds} rounds, {args.users} users x {args.cases} type A intakes (6 turns) per round; "
           f"{args.invoke_cases} cases x {len(load.ADMIN_STEPS)} admin clicks per round, 4 at a time\n")  # fmt: skip
     print(
-        "| bot | turns/s (median) | × floor | × stock waterfall | invoke p50 | invoke p99 | p99 × floor's | RSS after load | boot (wall / CPU) |"
+        "| bot | turns/s (median) | × floor | × stock waterfall | invoke p50 | invoke p99 | p99 × floor's | CPU per turn | RSS after load | boot (wall / CPU) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for p in procs:
         tps = statistics.median(p.tps)
         lat = p.clicks.latencies or [float("nan")]
@@ -260,9 +264,12 @@ def report(procs: list[Proc], args: argparse.Namespace) -> None:
         vs_stock = f"{tps / statistics.median(stock.tps):.2f}" if stock else "-"
         p99_ratio = f"{p99(lat) / p99(floor.clicks.latencies):.2f}" if floor else "-"
         print(f"| {NAMES[p.name]} | {tps:.0f} | {vs_floor} | {vs_stock} | {statistics.median(lat) * 1000:.0f} ms | "
-              f"{p99(lat) * 1000:.0f} ms | {p99_ratio} | {p.rss:.0f} MB | {p.boot:.2f} s / {p.boot_cpu:.2f} s |")  # fmt: skip
+              f"{p99(lat) * 1000:.0f} ms | {p99_ratio} | {statistics.median(p.cpu_ms):.1f} ms | {p.rss:.0f} MB | {p.boot:.2f} s / {p.boot_cpu:.2f} s |")  # fmt: skip
     for p in procs:
-        print(f"  {p.name}: rounds {', '.join(f'{t:.0f}' for t in p.tps)} turns/s")
+        rounds = ", ".join(f"{t:.0f}" for t in p.tps)
+        print(
+            f"  {p.name}: turns/s per round {rounds}; CPU ms per turn {', '.join(f'{c:.1f}' for c in p.cpu_ms)}"
+        )
 
 
 def main() -> None:
@@ -274,7 +281,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=3, help="intakes per user per round")
     parser.add_argument("--invoke-cases", type=int, default=8, help="cases clicked through per round")
     parser.add_argument("--variants", nargs="+", default=list(NAMES)[:4], choices=list(NAMES))
-    parser.add_argument("--baseline", type=Path, help="a checkout whose bot.py runs as sqlite-base/redis-base")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout whose bot.py runs as sqlite-base/redis-base"
+    )
     parser.add_argument("--profile", choices=list(NAMES), help="py-spy record that bot (raw) meanwhile")
     args = parser.parse_args()
     global BASELINE

@@ -66,8 +66,7 @@ class Connector:
         return web.json_response({"threads": len(bot.threads), "sent": bot.sent, "updated": bot.updated})
 
 
-def main(port: int) -> None:
-    connector = Connector()
+def make_app(connector: Connector) -> web.Application:
     app = web.Application()
     app.router.add_post("/{bot}/v3/conversations", connector.create)
     app.router.add_post("/{bot}/v3/conversations/{conversation_id}/activities", connector.send)
@@ -76,7 +75,11 @@ def main(port: int) -> None:
     app.router.add_get("/{bot}/v3/conversations/{team_id}/pagedmembers", connector.members)
     app.router.add_get("/_bench/{bot}/threads", connector.bench_threads)
     app.router.add_get("/_bench/{bot}/counts", connector.bench_counts)
-    web.run_app(app, host="127.0.0.1", port=port, print=None)
+    return app
+
+
+def main(port: int) -> None:
+    web.run_app(make_app(Connector()), host="127.0.0.1", port=port, print=None)
 
 
 if __name__ == "__main__":

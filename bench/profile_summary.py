@@ -31,17 +31,37 @@ COSTS = [
 ]
 
 
+IDLE = ("_worker (concurrent/futures/thread.py", "select (selectors.py", "Condition.wait (threading.py")
+
+
+def _function(frame: str) -> str:
+    """'fn (path/file.py:123)' without the line number."""
+    return frame.rsplit(":", 1)[0] + ")" if frame.endswith(")") else frame
+
+
 def main(path: str) -> None:
     stacks: Counter[str] = Counter()
+    idle = 0
     for line in Path(path).read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if stack and count.isdigit():
-            stacks[stack] += int(count)
+        if not stack or not count.isdigit():
+            continue
+        if stack.rsplit(";", 1)[-1].startswith(IDLE):
+            idle += int(count)  # a thread waiting for work, not spending CPU
+            continue
+        stacks[stack] += int(count)
     total = sum(stacks.values())
-    print(f"{total} samples")
+    print(f"{total} busy samples ({idle} idle ones left out)")
     for label, needles in COSTS:
         hits = sum(n for s, n in stacks.items() if any(needle in s for needle in needles))
         print(f"  {100 * hits / total:5.1f} %  {label}")
+    inclusive: Counter[str] = Counter()
+    for stack, n in stacks.items():
+        for function in {_function(frame) for frame in stack.split(";")}:
+            inclusive[function] += n
+    print("inclusive, by function:")
+    for function, n in inclusive.most_common(70):
+        print(f"  {100 * n / total:5.1f} %  {function}")
     tops: Counter[str] = Counter()
     for stack, n in stacks.items():
         tops[stack.rsplit(";", 1)[-1]] += n

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,6 +28,7 @@ from aiohttp import ClientSession  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
 
 from bench import load  # noqa: E402
+from bench.connector import Connector, make_app  # noqa: E402
 from bot import SERVICES, create_app  # noqa: E402
 from config import load_settings  # noqa: E402
 
@@ -53,34 +55,50 @@ def count_calls(stores: Any, calls: Counter[str]) -> None:
 
 
 async def main(redis_url: str) -> None:
+    connector = Connector()
+    connector_server = TestServer(make_app(connector), host="127.0.0.1")
+    await connector_server.start_server()
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(
             _env_file=None, data_dir=Path(data), outbox_poll_seconds=0, redis_url=redis_url,
-            redis_key_prefix="roundtrips", admin_ids="29:karin=Karin Holm",
+            redis_key_prefix=f"roundtrips-{uuid4().hex[:8]}", admin_ids="29:karin=Karin Holm",
         )  # fmt: skip
         server = TestServer(create_app(settings), host="127.0.0.1")
         await server.start_server()
+        services = server.app[SERVICES]
         calls: Counter[str] = Counter()
-        count_calls(server.app[SERVICES].stores, calls)
-        target = load.Target("bot", str(server.make_url("/api/messages")), True, "http://127.0.0.1:9")
+        count_calls(services.stores, calls)
+        service_url = str(connector_server.make_url("/bot"))
+        target = load.Target("bot", str(server.make_url("/api/messages")), True, service_url)
         original = load.post
+
+        async def traced(http: ClientSession, target: load.Target, activity: dict[str, Any]) -> Any:
+            calls.clear()
+            body = await original(http, target, activity)
+            action = (activity.get("value") or {}).get("action", {}).get("verb")
+            what = activity.get("text") or action or "Skicka (card)"
+            print(f"  {what[:28]:28} {sum(calls.values()):2} round trips: {dict(sorted(calls.items()))}")
+            return body
+
         async with ClientSession() as http:
-            for label in ("first case of a new user", "a returning user's next case"):
-                print(f"\n{settings.storage_backend}: {label}")
-
-                async def traced(http: ClientSession, target: load.Target, activity: dict[str, Any]) -> Any:
-                    calls.clear()
-                    body = await original(http, target, activity)
-                    what = activity.get("text") or "Skicka (card)"
-                    print(f"  {what:24} {sum(calls.values()):2} round trips: {dict(sorted(calls.items()))}")
-                    return body
-
-                load.post = traced
-                try:
+            print(f"{settings.storage_backend}: linking the central channel")
+            mention = {"type": "mention", "mentioned": load.BOT, "text": f"<at>{load.BOT['name']}</at>"}
+            await original(http, target, load.channel(
+                target, f"{load.CENTRAL};messageid=1", type="message", entities=[mention],
+                text=f"<at>{load.BOT['name']}</at> koppla kanal", deliveryMode="expectReplies",
+            ))  # fmt: skip
+            load.post = traced
+            try:
+                for label in ("first case of a new user", "a returning user's next case"):
+                    print(f"\n{settings.storage_backend}: {label}")
                     await load.intake(http, target, 1)
-                finally:
-                    load.post = original
+                await services.worker.run_until_idle()  # post the case cards
+                print(f"\n{settings.storage_backend}: an admin's five steps (Action.Execute invokes)")
+                await load.admin_steps(http, target, connector.bots["bot"].threads[0], load.Clicks())
+            finally:
+                load.post = original
         await server.close()
+    await connector_server.close()
 
 
 if __name__ == "__main__":

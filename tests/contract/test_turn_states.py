@@ -123,3 +123,14 @@ async def test_a_dialog_stack_round_trips_and_an_unchanged_one_is_not_rewritten(
     flow = await flow.send("titta")
     assert len(documents.writes) == writes  # the prompt's state, read and unchanged
     await (await flow.send("P123")).assert_reply("fick P123")
+
+
+async def test_a_value_changed_in_place_is_written(stores: Stores) -> None:
+    documents = CountingDocuments(stores.documents)
+    states = TurnStates(documents)
+    await _turn(states, profile={"orgs": ["Timrå"]})
+    context = _context()
+    profile = await states.user.create_property("profile").get(context)
+    profile["orgs"].append("Ånge")  # no set(): botbuilder saves what the accessor handed out
+    await states.save(context)
+    assert (await _turn(states))["profile"] == {"orgs": ["Timrå", "Ånge"]}
