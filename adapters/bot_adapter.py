@@ -31,6 +31,7 @@ from msrest import universal_http
 from msrest.serialization import Model
 from msrest.universal_http import requests as msrest_requests
 
+from adapters.connector_clients import install_deferred_connector_clients
 from adapters.inbound_auth import AuthFailed, GuardedAuthentication, ServiceUrlPolicy
 from adapters.openid_keys import KeyCache, KeysUnavailable, install_key_cache
 from adapters.refusals import RefusalLog
@@ -166,6 +167,7 @@ class FixedCloudAdapter(CloudAdapter):
 
 def create_adapter(settings: Settings) -> FixedCloudAdapter:
     install_msrest_retry_fix(settings.proactive_send_timeout_seconds)
+    install_deferred_connector_clients()  # most turns answer in the HTTP response: no client
     keys: KeyCache | None = None
     if not settings.local_mode:
         keys = KeyCache(
