@@ -98,8 +98,10 @@ deployment/playground/node_modules: deployment/playground/package-lock.json
 playground: $(STAMP) deployment/playground/node_modules
 	bash scripts/playground.sh
 
+## make bench — identity guard micro-benchmark, then the side-by-side turn benchmark (bench/README.md)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_guard.py
+	$(BIN)/python bench/bench_turns.py
 
 ## make lock — re-resolve the three requirements*.in into hashed locks (pip-tools, in a scratch venv)
 LOCK_VENV := /tmp/skyddad-lock
