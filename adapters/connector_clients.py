@@ -1,14 +1,14 @@
-"""Connector clients built when first used, not on every turn.
+"""Connector and user-token clients built when first used, not on every turn.
 
-The CloudAdapter asks its connector factory for a ConnectorClient at the start of every turn,
-and building one costs more than the rest of an echo turn: an msrest Configuration (a
-ConfigParser, a requests Session with its pool manager, the policies) and a serializer over every
-schema model — 7–10 % of this bot's CPU under the intake load (bench/README.md). Most of our
-turns never touch it: expectReplies answers and Action.Execute invokes go back in the HTTP
-response. So the factory now returns a stand-in that builds the real client on first attribute
-access (`client.conversations…`, `client.config…` as TeamsInfo reads it) with the same
-credentials, URL and user agent as before. The serviceUrl allow-list (inbound_auth.py) still runs
-when the factory is asked, before any stand-in exists.
+The CloudAdapter builds a ConnectorClient and a UserTokenClient (its TokenApiClient) at the
+start of every turn, and building each costs about what the rest of an echo turn costs: an msrest
+Configuration (a ConfigParser, a requests Session with its pool manager, the policies) and a
+serializer over every schema model — together 10–15 % of this bot's CPU under the intake load
+(bench/README.md). Most of our turns never touch them: expectReplies answers and Action.Execute
+invokes go back in the HTTP response, and the bot has no sign-in. So both are now stand-ins that
+build the real client on first attribute access (`client.conversations…`, `client.config…` as
+TeamsInfo reads it) with the same credentials, URL and settings as before. The serviceUrl
+allow-list (inbound_auth.py) still runs when the factory is asked, before any stand-in exists.
 """
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ from typing import Any
 
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import _connector_factory_impl as factory_impl
+from botframework.connector.auth import _user_token_client_impl as token_impl
+from botframework.connector.token_api.aio import TokenApiClient
 
 
-class DeferredConnectorClient:
-    """Acts as the ConnectorClient `build()` returns, building it on first use."""
+class Deferred:
+    """Acts as the client `build()` returns, building it on first use."""
 
-    def __init__(self, build: Callable[[], ConnectorClient]) -> None:
-        self._build: Callable[[], ConnectorClient] | None = build
-        self._client: ConnectorClient | None = None
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build: Callable[[], Any] | None = build
+        self._client: Any = None
 
     @property
     def built(self) -> bool:
@@ -56,9 +58,26 @@ async def _create(self: Any, service_url: str, audience: str | None = None) -> A
         client.config.add_user_agent(factory_impl.USER_AGENT)
         return client
 
-    return DeferredConnectorClient(build)
+    return Deferred(build)
+
+
+def _user_token_client_init(
+    self: Any, app_id: str, credentials: Any, oauth_endpoint: str, client_configuration: Any = None
+) -> None:
+    # _UserTokenClientImpl.__init__ of botframework-connector 4.17.1, with the build deferred.
+    super(token_impl._UserTokenClientImpl, self).__init__()
+    self._app_id = app_id
+
+    def build() -> TokenApiClient:
+        client = TokenApiClient(credentials, oauth_endpoint)
+        if client_configuration:
+            client.config = client_configuration
+        return client
+
+    self._client = Deferred(build)
 
 
 def install_deferred_connector_clients() -> None:
     """Idempotent; called by the app factory, never at import time."""
     factory_impl._ConnectorFactoryImpl.create = _create
+    token_impl._UserTokenClientImpl.__init__ = _user_token_client_init
