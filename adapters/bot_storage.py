@@ -18,19 +18,26 @@ from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
+from adapters import state_codec
 from domain.ports import DocumentStore
 
 
 def flatten(value: object) -> dict[str, Any]:
-    flat = Pickler().flatten(value, reset=True)
+    try:
+        flat = state_codec.flatten(value)  # jsonpickle's format, ~10x faster for bot state
+    except state_codec.Unsupported:
+        flat = Pickler().flatten(value, reset=True)
     if not isinstance(flat, dict):
         raise TypeError(f"bot state must be a dict or an object, not {type(value).__name__}")
     return flat
 
 
 def restore(document: dict[str, Any]) -> Any:
-    # safe=True: never eval py/repr entries, should a document ever carry one.
-    return Unpickler(safe=True).restore(document, reset=True)
+    try:
+        return state_codec.restore(document)
+    except state_codec.Unsupported:
+        # safe=True: never eval py/repr entries, should a document ever carry one.
+        return Unpickler(safe=True).restore(document, reset=True)
 
 
 class BotStorage(Storage):
