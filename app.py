@@ -20,6 +20,7 @@ from adapters.middleware import (
 from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
 from adapters.stores import open_stores
+from adapters.turn_limits import FixedWindows, TurnLimitMiddleware
 from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, offset_clock
@@ -124,6 +125,12 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     guard = IdentityGuardMiddleware()
     adapter.use(guard)
     adapter.use(DeduplicationMiddleware(stores.seen))
+    adapter.use(
+        TurnLimitMiddleware(
+            FixedWindows(settings.turns_per_user_minute or 10**9, 60),
+            FixedWindows(settings.turns_per_conversation_minute or 10**9, 60),
+        )
+    )
 
     lease = timedelta(seconds=settings.outbox_lease_seconds)
     worker = OutboxWorker(
@@ -151,6 +158,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         clock,
         forwarding_municipalities=forwarding,
         plan=planner.planned,
+        intakes_per_hour=settings.intakes_per_user_hour,
     )
     team = CentralTeam(settings, stores.documents)
     problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)

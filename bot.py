@@ -26,6 +26,7 @@ from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
 from domain.clock import Clock
 from domain.ports import StoreUnavailable, VersionConflict, WriteOutcomeUnknown
+from domain.services import IntakeLimitReached
 from messages import text
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,13 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         # text would fail the same way, so one line and no traceback.
         log.warning("could not reply in a %s turn: %s", context.activity.type, classify(error))
         return
-    if isinstance(error, WriteOutcomeUnknown):
+    values: dict[str, object] = {}
+    if isinstance(error, IntakeLimitReached):
+        # Not an error of ours: the cap on filed cases (INTAKES_PER_USER_HOUR). The draft and its
+        # summary card stay, so the same Skicka works once the hour has passed.
+        key, values = "error_intake_limit", {"limit": error.limit}
+        log.warning("intake cap reached for a submitter (%d per hour)", error.limit)
+    elif isinstance(error, WriteOutcomeUnknown):
         # The write and its follow-ups are one unit and every write is idempotent (draft id,
         # card version): the honest answer is "not sure, repeating it is safe".
         key = "error_write_unknown"
@@ -113,7 +120,7 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     else:
         log.exception("unhandled error in a %s turn", context.activity.type)
     try:
-        await answer(context, text(key, context.activity.locale))
+        await answer(context, text(key, context.activity.locale, **values))
     except Exception:  # the connector itself may be what failed
         log.exception("could not tell the user about the error")
 

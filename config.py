@@ -108,6 +108,20 @@ class Settings(BaseSettings):
         64, ge=8, le=500, description="Deepest accepted JSON nesting of an activity; deeper answers 400."
     )
 
+    intakes_per_user_hour: int = Field(
+        5, ge=0, description="Cases one person may file in any hour (all replicas); 0 = no cap."
+    )
+    turns_per_user_minute: int = Field(
+        30,
+        ge=0,
+        description="Messages and card clicks one person may send a minute (per replica); 0 = no cap.",
+    )
+    turns_per_conversation_minute: int = Field(
+        60,
+        ge=0,
+        description="Messages and card clicks one conversation may bring a minute (per replica); 0 = no cap.",
+    )
+
     # --- Server --------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address to bind. Local mode allows loopback only.")
     port: int = Field(3978, ge=1, le=65535, description="Port to bind.")

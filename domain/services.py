@@ -9,7 +9,7 @@ replica dies between the state change and the message.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.case import Action, Case, CaseError, Event, OrgKind, Person, Status
@@ -27,6 +27,14 @@ from domain.ports import (
     VersionConflict,
     WriteOutcomeUnknown,
 )
+
+
+class IntakeLimitReached(Exception):
+    """The submitter filed as many cases in the last hour as the cap allows; nothing was filed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"intake limit of {limit} cases per hour reached")
+        self.limit = limit
 
 
 class Outbox:
@@ -69,6 +77,7 @@ class CaseService:
         forwarding_municipalities: frozenset[str] = frozenset(),
         after_change: Callable[[Case], Awaitable[None]] | None = None,
         plan: Callable[[Case], OutboxItem | None] | None = None,
+        intakes_per_hour: int = 0,
     ) -> None:
         self.cases = cases
         self._audit = audit
@@ -80,6 +89,7 @@ class CaseService:
         self._after_change = after_change or _nothing
         # The reminder a stored case needs next (ReminderPlanner.planned): written with the case.
         self._plan = plan or _no_plan
+        self._intakes_per_hour = intakes_per_hour  # 0 = no cap
 
     async def file(self, draft: IntakeDraft, submitter: Person, conversation_id: str) -> tuple[Case, bool]:
         """Create the case from a complete draft; (case, False) when it was filed before.
@@ -90,6 +100,7 @@ class CaseService:
         if existing is not None:
             return existing, False
         now = self._clock()
+        await self._check_intake_cap(submitter, now)
         new = draft.to_case(submitter, now)
         if new.organisation.kind is OrgKind.MUNICIPALITY and new.organisation.name in self._forwarding:
             new.status = Status.AWAITING_FORWARD  # the starting state, not a transition: no event
@@ -139,6 +150,16 @@ class CaseService:
         self._outbox.wake()
         await self._after_change(saved)
         return saved, event
+
+    async def _check_intake_cap(self, submitter: Person, now: datetime) -> None:
+        """At most `intakes_per_hour` cases per person in any hour, counted in the store so every
+        replica sees the same count (a checked-then-filed race can exceed it by a case or two)."""
+        if not self._intakes_per_hour:
+            return
+        since = now - timedelta(hours=1)
+        mine = await self.cases.list(CaseFilter(submitter_id=submitter.id))
+        if sum(case.created_at > since for case in mine) >= self._intakes_per_hour:
+            raise IntakeLimitReached(self._intakes_per_hour)
 
     def _follow_ups(self, stored: Case, audit: AuditEntry, item: OutboxItem) -> FollowUps:
         reminder = self._plan(stored)

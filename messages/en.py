@@ -30,6 +30,11 @@ MESSAGES: dict[str, str] = {
         "I lost contact with my storage while saving and cannot confirm whether it went through. "
         "Please try again shortly – the same report or step is never recorded twice."
     ),
+    "error_intake_limit": (
+        "You have filed {limit} reports in the last hour, which is the limit. Your report is kept – "
+        "press **Send** again in a while, or call the administration if it is urgent."
+    ),
+    "error_too_many_turns": "You are sending a great many messages right now. Please wait a minute and try again.",
     "error_store_unavailable": (
         "I cannot reach my storage right now. Nothing was saved or sent – please try again shortly."
     ),

@@ -33,6 +33,11 @@ MESSAGES: dict[str, str] = {
         "Jag tappade kontakten med min lagring mitt i sparandet och kan inte bekräfta om det gick igenom. "
         "Försök igen om en stund – samma anmälan eller samma steg registreras aldrig två gånger."
     ),
+    "error_intake_limit": (
+        "Du har skickat {limit} anmälningar den senaste timmen, vilket är gränsen. Din anmälan är kvar – "
+        "tryck på **Skicka** igen om en stund, eller ring förvaltningen om det brådskar."
+    ),
+    "error_too_many_turns": "Du skickar väldigt många meddelanden just nu. Vänta en minut och försök igen.",
     "error_store_unavailable": (
         "Jag kan inte nå min lagring just nu. Inget har sparats eller skickats – försök igen om en stund."
     ),
