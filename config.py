@@ -243,7 +243,8 @@ class Settings(BaseSettings):
 
     # --- Central team and routing --------------------------------------------------------------
     central_team_id: str = Field(
-        "", description="Team id of the central LifeCare SP team; `@bot koppla kanal` overrides it."
+        "",
+        description="Team id (19:…@thread.tacv2 or the Entra group id) of the central LifeCare SP team; when set, `@bot koppla kanal` works only in that team.",
     )
     central_channel_id: str = Field(
         "",

@@ -58,6 +58,11 @@ class CentralTeam:
         self._admins = {**parse_people(settings.admin_ids), **self._leads}
         self._forwarders = parse_people(settings.municipal_admin_ids)
 
+    def is_central_team(self, team_id: str, aad_group_id: str = "") -> bool:
+        """With CENTRAL_TEAM_ID set, only that team (its thread id or its Entra group id)."""
+        wanted = self._settings.central_team_id
+        return not wanted or wanted in {team_id, aad_group_id}
+
     @property
     def has_admins(self) -> bool:
         return bool(self._admins)

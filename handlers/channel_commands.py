@@ -69,6 +69,12 @@ class ChannelLink:
         if not channel_id or not team_id:
             await context.send_activity(text("link_not_channel", locale))
             return
+        if not self._team.is_central_team(team_id, _aad_group_id(context)):
+            # CENTRAL_TEAM_ID is set: an admin who is also in other teams cannot move the
+            # cases (and the patients' Patient IDs) into one of those.
+            log.warning("refused 'koppla kanal' in a team other than CENTRAL_TEAM_ID")
+            await context.send_activity(text("link_wrong_team", locale))
+            return
         reference = TurnContext.get_conversation_reference(context.activity).serialize()
         # The reference is for the channel, not for the thread this command was typed in.
         reference["conversation"] = {**reference.get("conversation", {}), "id": channel_id}
@@ -95,6 +101,12 @@ class ChannelLink:
         except Exception as error:  # the connector may not list members (permissions, a local client)
             log.warning("could not list the team's members: %s", type(error).__name__)
         return people
+
+
+def _aad_group_id(context: TurnContext) -> str:
+    data = context.activity.channel_data
+    team = data.get("team") if isinstance(data, dict) else None
+    return str(team.get("aadGroupId") or "") if isinstance(team, dict) else ""
 
 
 async def channel_help(context: TurnContext) -> None:

@@ -297,6 +297,9 @@ MESSAGES: dict[str, str] = {
     "forwarded_body": "The case has been forwarded to the central LifeCare SP administration, which handles it.",
     "link_done": "Done! This channel is now **the central case channel**. Every new case gets its own thread here.",
     "link_refused": "Only the administrators can link the channel. Nothing was changed.",
+    "link_wrong_team": (
+        "The case channel can only be linked in the central LifeCare SP administration's team. Nothing was changed."
+    ),
     "link_not_channel": "Type **link channel** in the team channel that should receive the cases.",
     "notify_received": "Your case **{number}** has been received by the LifeCare SP administration.",
     "notify_received_municipal": (

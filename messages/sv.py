@@ -309,6 +309,9 @@ MESSAGES: dict[str, str] = {
         "Klart! Den här kanalen är nu **den centrala ärendekanalen**. Varje nytt ärende läggs här som en egen tråd."
     ),
     "link_refused": "Bara förvaltningens administratörer kan koppla kanalen. Inget har ändrats.",
+    "link_wrong_team": (
+        "Ärendekanalen kan bara kopplas i den centrala LifeCare SP-förvaltningens team. Inget har ändrats."
+    ),
     "link_not_channel": "Skriv **koppla kanal** i den kanal i teamet som ska ta emot ärendena.",
     "notify_received": "Ditt ärende **{number}** har tagits emot av LifeCare SP-förvaltningen.",
     "notify_received_municipal": (

@@ -33,6 +33,16 @@ async def test_an_admin_known_by_entra_id_links_any_channel_and_its_reference_is
     assert reference is not None and reference["conversation"]["id"] == other  # the channel, not a thread
 
 
+async def test_with_central_team_id_set_the_channel_links_only_in_that_team(start_bot, team_settings):
+    team = Team(await start_bot(team_settings(central_team_id=CENTRAL_TEAM)))
+    reply = await team.say(
+        KARIN, "koppla kanal", channel="19:elsewhere@thread.tacv2", team="19:other-team@thread.tacv2"
+    )
+    assert "bara kopplas i den centrala" in reply
+    assert await team.bot.services.stores.documents.read([CENTRAL_CHANNEL_KEY]) == {}
+    assert "centrala ärendekanalen" in await team.link()
+
+
 async def test_linking_learns_the_admins_among_the_teams_members(team):
     # Lars is configured by his Entra id only: his Teams id and name come from the member list.
     case = await team.file(ANNA)
