@@ -12,7 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from cards.case_verbs import INPUT_ASSIGNEE, INPUT_REASON, INPUT_SERVICENOW
+from cards.case_verbs import INPUT_ASSIGNEE, INPUT_REASON, INPUT_SERVICENOW, card_version
+from domain.case import Action, Case, Person
 
 # Generous for the ids the bot has made (26 letters today); never free text.
 CaseId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -39,3 +40,11 @@ def parse_card_data(data: object) -> CardData | None:
         return CardData.model_validate(data)
     except ValidationError:
         return None
+
+
+def is_own_last_step(case: Case, clicked_version: int, action: Action, actor: Person) -> bool:
+    """The case's latest event is exactly this actor's `action` on the card version clicked."""
+    if card_version(case) != clicked_version + 1 or not case.events:
+        return False
+    last = case.events[-1]
+    return last.action is action and last.actor.id == actor.id

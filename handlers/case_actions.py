@@ -24,7 +24,7 @@ from domain.ports import VersionConflict
 from domain.reminders import reminder_outlook
 from domain.services import CaseService
 from handlers.card_actions import InvokeBody
-from handlers.card_data import CardData
+from handlers.card_data import CardData, is_own_last_step
 from handlers.case_inputs import InvalidInput, step_inputs
 from handlers.central_team import CentralTeam, channel_of_thread
 from messages import text
@@ -160,7 +160,7 @@ class CaseActions:
         assert case is not None  # _authorise refuses a missing case
         await self._team.learn([actor])
         if data.version != card_version(case):
-            if _is_own_last_step(case, data.version, action, actor):
+            if is_own_last_step(case, data.version, action, actor):
                 # This very click was recorded, but its answer was lost (a store or network
                 # hiccup): show the result, not "nothing changed".
                 return await self._card(context, case, actor)
@@ -204,7 +204,7 @@ class CaseActions:
                 return await self._card(context, case, actor, "note_not_allowed")
             except VersionConflict:
                 fresh = await self._cases.get(case.id)
-                if fresh is not None and _is_own_last_step(fresh, seen, action, actor):
+                if fresh is not None and is_own_last_step(fresh, seen, action, actor):
                     return await self._card(context, fresh, actor)  # our own write, retried
                 if fresh is None or card_version(fresh) != seen:
                     return await self._card(context, fresh or case, actor, "note_conflict")
@@ -214,11 +214,3 @@ class CaseActions:
                 return card_invoke_response(create_forwarded_card(saved, context.activity.locale))
             return await self._card(context, saved, actor)
         return await self._card(context, case, actor, "note_conflict")
-
-
-def _is_own_last_step(case: Case, clicked_version: int, action: Action, actor: Person) -> bool:
-    """The case's latest event is exactly this actor's `action` on the card version clicked."""
-    if card_version(case) != clicked_version + 1 or not case.events:
-        return False
-    last = case.events[-1]
-    return last.action is action and last.actor.id == actor.id
