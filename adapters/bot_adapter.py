@@ -33,7 +33,7 @@ from msrest.universal_http import requests as msrest_requests
 
 from adapters.connector_clients import install_deferred_connector_clients
 from adapters.inbound_auth import AuthFailed, GuardedAuthentication, ServiceUrlPolicy
-from adapters.openid_keys import KeyCache, KeysUnavailable, install_key_cache
+from adapters.openid_keys import KeyCache, install_key_cache
 from adapters.refusals import RefusalLog
 from adapters.request_validation import BadActivity, parse_activity, read_body
 from config import Settings
@@ -120,10 +120,6 @@ class FixedCloudAdapter(CloudAdapter):
             return self._refuse(request, exc.status, exc.reason)
         except AuthFailed as exc:
             return self._refuse(request, HTTPStatus.UNAUTHORIZED, f"not authenticated ({exc.reason})")
-        except KeysUnavailable:
-            response = self._refuse(request, HTTPStatus.SERVICE_UNAVAILABLE, "token signing keys unavailable")
-            response.headers["Retry-After"] = "30"
-            return response
         invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
@@ -177,4 +173,5 @@ def create_adapter(settings: Settings) -> FixedCloudAdapter:
         )
         install_key_cache(keys)
     policy = ServiceUrlPolicy(settings.allowed_service_url_hosts, allow_loopback=settings.local_mode)
-    return FixedCloudAdapter(GuardedAuthentication(_BotConfig(settings), policy), settings, keys)
+    auth = GuardedAuthentication(_BotConfig(settings), policy, settings.app_id)
+    return FixedCloudAdapter(auth, settings, keys)

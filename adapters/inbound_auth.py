@@ -5,21 +5,31 @@ every failure to authenticate becomes one `AuthFailed` (the SDK raises Permissio
 refusals and IndexError, DecodeError, KeyError... for forged tokens, which used to be HTTP 500s),
 and every connector client it makes, for replies and proactive sends alike, is refused for a
 `serviceUrl` outside the allow-list: a forged or stale serviceUrl can neither make a turn wait
-on an unknown host nor receive a reply.
+on an unknown host nor receive a reply. A token that can be refused without signing keys (not a
+JWT, a disallowed algorithm, expired, another audience) is refused before any key lookup.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import jwt
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, ConnectorFactory
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
 
 from adapters.openid_keys import KeysUnavailable
+
+_CLOCK_TOLERANCE = 5 * 60  # seconds, as the SDK's own check
 
 
 class AuthFailed(Exception):
@@ -75,16 +85,22 @@ class _GuardedConnectorFactory(ConnectorFactory):
 class GuardedAuthentication(ConfigurationBotFrameworkAuthentication):
     """Maps authentication failures to AuthFailed and guards every connector client."""
 
-    def __init__(self, configuration: object, policy: ServiceUrlPolicy) -> None:
+    def __init__(self, configuration: object, policy: ServiceUrlPolicy, app_id: str = "") -> None:
         super().__init__(configuration)
         self.policy = policy
+        self._app_id = app_id
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        if self._app_id:
+            _precheck(auth_header, self._app_id)
         try:
             result = await super().authenticate_request(activity, auth_header)
-        except KeysUnavailable:
-            raise  # not the caller's fault: the endpoint answers 503 so Teams retries
-        except Exception as exc:
+        except KeysUnavailable as exc:
+            # A token we cannot check is not authenticated. Keys are cached, kept when a refresh
+            # fails and warmed at start, so genuine traffic meets this only at a cold start
+            # while the key host is unreachable.
+            raise AuthFailed(f"signing keys unavailable ({exc})") from None
+        except Exception as exc:  # the SDK raises a dozen exception types for a forged token
             raise AuthFailed(_reason(exc)) from None
         if result.connector_factory is not None:
             result.connector_factory = _GuardedConnectorFactory(result.connector_factory, self.policy)
@@ -93,6 +109,27 @@ class GuardedAuthentication(ConfigurationBotFrameworkAuthentication):
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         inner = super().create_connector_factory(claims_identity)
         return _GuardedConnectorFactory(inner, self.policy)
+
+
+def _precheck(auth_header: str, app_id: str) -> None:
+    """What can be refused without signing keys is refused before the SDK asks for them, so a
+    slow or hanging key host delays only tokens that could be genuine."""
+    scheme, _, token = (auth_header or "").partition(" ")
+    if scheme != "Bearer" or not token or " " in token:
+        raise AuthFailed("no bearer token")
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise AuthFailed(_reason(exc)) from None
+    if header.get("alg") not in AuthenticationConstants.ALLOWED_SIGNING_ALGORITHMS:
+        raise AuthFailed("signing algorithm not allowed")
+    expires = claims.get("exp")
+    if not isinstance(expires, int | float) or expires + _CLOCK_TOLERANCE < time.time():
+        raise AuthFailed("token expired or without expiry")
+    audience = claims.get("aud")
+    if audience != app_id and not (isinstance(audience, list) and app_id in audience):
+        raise AuthFailed("token is for another audience")
 
 
 def _reason(exc: Exception) -> str:
