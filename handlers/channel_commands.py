@@ -22,9 +22,23 @@ ChannelCommand = Callable[[TurnContext], Awaitable[None]]
 
 
 def command_text(context: TurnContext) -> str:
-    """The message without the bot's @mention, trimmed and lower-cased."""
-    TurnContext.remove_recipient_mention(context.activity)
-    return " ".join((context.activity.text or "").split()).lower()
+    """The message without the bot's @mention, trimmed and lower-cased.
+
+    Not the SDK's `remove_recipient_mention`: it uses each mention's text as a regular expression
+    (a forged mention text is then an invalid or catastrophic pattern) and fails on a message
+    without text. The mention text is removed literally here."""
+    activity = context.activity
+    words = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient is not None else None
+    for entity in activity.entities or []:
+        data = entity.serialize() if hasattr(entity, "serialize") else entity
+        props = {**data, **(getattr(entity, "additional_properties", None) or {})}
+        if not isinstance(props, dict) or props.get("type") != "mention":
+            continue
+        mentioned, mention_text = props.get("mentioned"), props.get("text")
+        if isinstance(mentioned, dict) and mentioned.get("id") == bot_id and isinstance(mention_text, str):
+            words = words.replace(mention_text, " ") if mention_text else words
+    return " ".join(words.split()).lower()
 
 
 class ChannelCommands:
