@@ -17,8 +17,10 @@ import pytest
 from redis.asyncio import Redis
 
 from adapters import redis_common as lua
+from domain.case import Action
 from tests.dialogs.test_intake_http import answer_until_summary, card_action_data
-from tests.support.activities import ANNA
+from tests.routing.conftest import ADMIN_IDS, Team, find_action
+from tests.support.activities import ANNA, KARIN
 from tests.support.redis_server import RedisServer
 from tests.support.reply_dropping_proxy import ReplyDroppingProxy
 
@@ -69,3 +71,38 @@ async def test_skicka_whose_reply_is_lost_is_recoverable(start_bot, settings_for
 
 def _far() -> timedelta:
     return timedelta(days=400)
+
+
+async def test_a_card_click_whose_reply_is_lost_is_recoverable(start_bot, settings_for, proxied_redis):
+    _, proxy = proxied_redis
+    settings = settings_for(
+        admin_ids=ADMIN_IDS,
+        outbox_poll_seconds=0,
+        redis_url=proxy.url,
+        redis_key_prefix=f"lost-{uuid4().hex[:8]}",
+    )
+    team = Team(await start_bot(settings))
+    assert "central" in await team.link()
+    case = await team.file(ANNA)
+    await team.drain()
+    card = await team.click(
+        KARIN, await team.view(KARIN, await team.case(case.id)), "case.take"
+    )  # loads the script
+
+    proxy.drop_replies_to(b"case_changed")  # only an action's write carries an outbox item
+    data = find_action(card, "case.record_call")["data"]
+    status, body = await team.invoke(KARIN, "case.record_call", data)
+    proxy.drop_replies_to(None)
+    assert proxy.dropped >= 1
+    assert status == 200 and "kan inte bekräfta" in str(body)
+
+    stored = await team.case(case.id)  # it landed, with its audit entry
+    assert [e.action for e in stored.events] == [Action.TAKE, Action.RECORD_CALL]
+    audit = [e.what for e in await team.bot.services.stores.audit.entries(case.id)]
+    assert audit.count("record_call") == 1
+
+    again = await team.click(KARIN, card, "case.record_call")  # the same card, clicked again
+    assert "Kortet var inaktuellt" not in str(again) and "har ringt" in str(again)
+    assert [e.action for e in (await team.case(case.id)).events] == [Action.TAKE, Action.RECORD_CALL]
+    await team.drain()
+    assert team.thread_texts(stored).count("**Karin Holm** har ringt anmälaren.") == 1
