@@ -21,6 +21,7 @@ from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
 from adapters.stores import open_stores
 from adapters.turn_limits import FixedWindows, TurnLimitMiddleware
+from cards.case_verbs import REFRESH
 from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, offset_clock
@@ -129,6 +130,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         TurnLimitMiddleware(
             FixedWindows(settings.turns_per_user_minute or 10**9, 60),
             FixedWindows(settings.turns_per_conversation_minute or 10**9, 60),
+            refresh_verbs=frozenset({REFRESH}),
         )
     )
 

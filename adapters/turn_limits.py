@@ -76,14 +76,29 @@ class TurnLimitMiddleware(Middleware):
 
     _LIMITED = frozenset({ActivityTypes.message, ActivityTypes.invoke})
 
-    def __init__(self, per_user: FixedWindows, per_conversation: FixedWindows) -> None:
+    def __init__(
+        self,
+        per_user: FixedWindows,
+        per_conversation: FixedWindows,
+        refresh_verbs: frozenset[str] = frozenset(),
+    ) -> None:
         self.per_user = per_user
         self.per_conversation = per_conversation
+        # Teams sends a card-refresh invoke for every card an admin scrolls past: those are not
+        # the person's own turns, so they have a separate, ten times larger budget.
+        self.refresh_verbs = refresh_verbs
+        self.refreshes = FixedWindows(per_user.limit * 10, per_user.window, max_keys=per_user.max_keys)
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
         activity = context.activity
         if activity.type not in self._LIMITED:
             await logic()
+            return
+        if _verb(activity.value) in self.refresh_verbs:
+            refresh = self.refreshes.hit(f"user:{activity.from_property.id}")
+            await self._limited(
+                context, logic, refresh if refresh.count > self.refreshes.limit else None, "refresh"
+            )
             return
         user = self.per_user.hit(f"user:{activity.from_property.id}")
         conversation = self.per_conversation.hit(f"conversation:{activity.conversation.id.split(';')[0]}")
@@ -95,15 +110,21 @@ class TurnLimitMiddleware(Middleware):
             ),
             None,
         )
+        await self._limited(context, logic, over, "user" if over is user else "conversation")
+
+    async def _limited(self, context: TurnContext, logic: Next, over: _Window | None, what: str) -> None:
         if over is None:
             await logic()
             return
+        activity = context.activity
         if over.told and activity.type != ActivityTypes.invoke:
             return  # told once this window; an invoke always needs an answer
-        log.warning(
-            "turn limit reached (%s; %d in the window); the user was asked to wait",
-            "user" if over is user else "conversation",
-            over.count,
-        )
+        log.warning("turn limit reached (%s; %d in the window); the user was asked to wait", what, over.count)
         over.told = True
         await answer(context, text("error_too_many_turns", activity.locale))
+
+
+def _verb(value: object) -> str | None:
+    action = value.get("action") if isinstance(value, dict) else None
+    verb = action.get("verb") if isinstance(action, dict) else None
+    return verb if isinstance(verb, str) else None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.dialogs.test_intake_http import answer_until_summary, card_action_data
-from tests.support.activities import ANNA, MARIA
+from tests.routing.conftest import ADMIN_IDS, Team
+from tests.support.activities import ANNA, KARIN, MARIA
 
 INTAKE = ["ny anmälan", "Region Västernorrland", "nej", "P12345", "ja"]
 AGAIN = ["ny anmälan", "ja", "nej", "P12345", "ja"]  # the organisation is remembered
@@ -34,3 +35,19 @@ async def test_the_intake_cap_keeps_the_draft_and_lets_it_through_after_the_hour
     bot.clock.advance(minutes=61)
     assert "är skickat" in await chat.say(value=card_action_data(card, "Skicka"))
     assert len(await bot.services.stores.cases.list()) == 3
+
+
+async def test_card_refreshes_have_their_own_larger_budget(start_bot, settings_for):
+    team = Team(
+        await start_bot(settings_for(admin_ids=ADMIN_IDS, outbox_poll_seconds=0, turns_per_user_minute=3))
+    )
+    assert "central" in await team.link()
+    case = await team.file(ANNA)
+    await team.drain()
+    stored = await team.case(case.id)
+    for _ in range(30):  # an admin scrolling past cards: Teams refreshes each one (3 x 10 allowed)
+        card = await team.view(KARIN, stored)
+        assert card.get("type") == "AdaptiveCard" and "Vänta" not in str(card)
+    assert "Vänta en minut" in str(
+        await team.invoke(KARIN, "case.refresh", {"case_id": case.id, "version": 0})
+    )
