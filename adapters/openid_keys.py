@@ -64,9 +64,8 @@ class OpenIdKeys:
 
     async def get(self, key_id: str | None) -> SigningKey:
         """The key for `key_id`; raises UnknownSigningKey or KeysUnavailable."""
-        now = time.monotonic()
-        if not self._keys or now - self._fetched_at > self.refresh_every:
-            await self._refresh_shared(must_succeed=not self._keys)
+        if not self._keys:  # cold start; afterwards the background task keeps them fresh
+            await self._refresh_shared(must_succeed=True)
         key = self._keys.get(key_id or "")
         if key is None and time.monotonic() - self._fetched_at > self.retry_after:
             await self._refresh_shared(must_succeed=False)  # keys roll over: look once more
