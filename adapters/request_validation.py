@@ -113,10 +113,15 @@ async def read_body(request: web.Request, max_bytes: int) -> bytes:
         raise BadActivity("content type is not application/json", 415)
     if request.content_length is not None and request.content_length > max_bytes:
         raise BadActivity(f"body of {request.content_length} bytes is over the limit", 413)
-    body = await request.content.read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise BadActivity(f"body is over the limit of {max_bytes} bytes", 413)
-    return body
+    chunks: list[bytes] = []
+    size = 0
+    # read(n) returns what has arrived so far, not n bytes: read to the end, counting.
+    while chunk := await request.content.read(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise BadActivity(f"body is over the limit of {max_bytes} bytes", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def parse_activity(body: bytes, max_depth: int) -> tuple[dict[str, Any], Activity]:

@@ -6,10 +6,12 @@ valid Teams activities field by field (a fixed seed, so a failure reproduces).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
 import random
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -162,3 +164,19 @@ async def test_a_corpus_of_mutated_activities_never_gets_a_500(bot, caplog):
             statuses[status] = statuses.get(status, 0) + 1
     _no_tracebacks(caplog)
     assert statuses.get(400, 0) > 50 and sum(v for k, v in statuses.items() if k < 300) > 50  # both kinds ran
+
+
+async def test_a_large_valid_body_sent_in_small_chunks_is_read_whole(bot):
+    activity = {**_base(bot), "deliveryMode": "expectReplies", "text": "hjälp", "summary": "x" * 30_000}
+    body = json.dumps(activity).encode()
+
+    async def trickle() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 1000):
+            yield body[start : start + 1000]
+            await asyncio.sleep(0.005)  # arrives over time, as from a slow network
+
+    async with bot.http.post(
+        bot.endpoint, data=trickle(), headers={"Content-Type": "application/json"}
+    ) as response:
+        assert response.status == 200
+        assert "personnummer" in str(await response.json())
