@@ -199,8 +199,9 @@ class IntakeDialog(ComponentDialog):
             await self.save_draft(context, None)
             await context.send_activity(text("cancelled", context.activity.locale))
             return await step.end_dialog(SUMMARY_DONE)
-        if action == "change" and data.get("field") in {slot.value for slot in Slot}:
-            draft.clear(Slot(data["field"]))
+        field = data.get("field")  # card data may be forged: a list here is not a slot name
+        if action == "change" and isinstance(field, str) and field in {slot.value for slot in Slot}:
+            draft.clear(Slot(field))
             await self.save_draft(context, draft)
             return await step.end_dialog("changed")
         await context.send_activity(text("summary_reprompt", context.activity.locale))
