@@ -210,7 +210,9 @@ class IntakeDialog(ComponentDialog):
     async def submit(self, context: TurnContext, draft: IntakeDraft) -> None:
         locale = context.activity.locale
         submitter = await submitter_with_upn(context)
-        case, created = await self._cases.file(draft, submitter, context.activity.conversation.id)
+        case, created = await self._cases.file(
+            draft, submitter, context.activity.conversation.id, capped=True
+        )
         await self.save_draft(context, None)
         if not created:
             await context.send_activity(text("already_submitted", locale, number=case.number))

@@ -91,7 +91,9 @@ class CaseService:
         self._plan = plan or _no_plan
         self._intakes_per_hour = intakes_per_hour  # 0 = no cap
 
-    async def file(self, draft: IntakeDraft, submitter: Person, conversation_id: str) -> tuple[Case, bool]:
+    async def file(
+        self, draft: IntakeDraft, submitter: Person, conversation_id: str, *, capped: bool = False
+    ) -> tuple[Case, bool]:
         """Create the case from a complete draft; (case, False) when it was filed before.
 
         The case, its audit entry, the outbox item that posts it and its first reminder are one
@@ -100,7 +102,8 @@ class CaseService:
         if existing is not None:
             return existing, False
         now = self._clock()
-        await self._check_intake_cap(submitter, now)
+        if capped:  # a person's Skicka (the intake); imports and drills file uncapped
+            await self._check_intake_cap(submitter, now)
         new = draft.to_case(submitter, now)
         if new.organisation.kind is OrgKind.MUNICIPALITY and new.organisation.name in self._forwarding:
             new.status = Status.AWAITING_FORWARD  # the starting state, not a transition: no event
