@@ -22,6 +22,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
 from adapters.outbox_worker import RetryLater
 from adapters.store_keys import SendKeys
+from cards.case_card import mention_text
 from domain.case import Case, Person
 from domain.ports import CaseRepository, DueItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
@@ -101,7 +102,7 @@ class ReminderDelivery:
             LOCALE,
             number=number,
             count=reminder.sequence,
-            mentions=" ".join(f"<at>{lead.name}</at>" for lead in leads),
+            mentions=" ".join(mention_text(lead) for lead in leads),
         ).strip()
         if central is not None and channel.reference_key == central.reference_key:
             await self._deliver(case, reminder, channel, _message(f"{message}\n\n{escalation}", leads))
@@ -142,7 +143,7 @@ def _message(body: str, mentioned: list[Person] | None = None) -> Activity:
     entities = [
         Mention(
             mentioned=ChannelAccount(id=person.id, name=person.name),
-            text=f"<at>{person.name}</at>",
+            text=mention_text(person),
             type="mention",
         )
         for person in mentioned or []
