@@ -47,12 +47,23 @@ class OrganisationDialog(ComponentDialog):
 
     async def reuse_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         profile = await self._profile.get(step.context, dict)
-        saved = profile.get("organisation")
-        if not saved:
+        saved = self._as_configured(profile.get("organisation"))
+        if saved is None:
             return await step.next(None)
-        step.values["saved"] = saved
-        label = organisation_label(Organisation.model_validate(saved), step.context.activity.locale)
+        step.values["saved"] = saved.model_dump(mode="json")
+        label = organisation_label(saved, step.context.activity.locale)
         return await ask_yes_no(step, text("ask_reuse_org", step.context.activity.locale, org=label))
+
+    def _as_configured(self, saved: object) -> Organisation | None:
+        """The remembered organisation with today's display form; None when MUNICIPALITIES no
+        longer lists it (then the user picks again)."""
+        if not isinstance(saved, dict):
+            return None
+        org = Organisation.model_validate(saved)
+        if org.kind is OrgKind.REGION:
+            return org
+        current = next((m for m in self._municipalities if m.name == org.name), None)
+        return municipality_org(current) if current else None
 
     async def kind_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         if "saved" in step.values and answered_yes(step):

@@ -126,3 +126,18 @@ async def test_in_municipal_channel_mode_the_submitter_is_told_her_municipality_
     done = await chat.say(value=card_action_data(summary, "Skicka"))
     assert "skickat till **Sundsvalls kommuns förvaltning** för LifeCare SP" in done
     assert "vidare till den centrala LifeCare SP-förvaltningen" in done
+
+
+async def test_a_remembered_municipality_gets_todays_display_form(start_bot, settings_for):
+    first = await start_bot(settings_for(municipalities="Falun"))
+    chat = first.chat(MARIA)
+    for answer in ["ny anmälan", "kommun", "1", "nej", "P777"]:
+        await chat.say(answer)
+    await chat.say(value=card_action_data(last_card(await chat.send("ja")), "Skicka"))
+    await first.http.close()
+    await first.server.close()
+    second = await start_bot(settings_for(municipalities="Falun=Falu kommun"))
+    assert "arbetar inom **Falu kommun**" in await second.chat(MARIA).say("ny anmälan")
+    await second.chat(MARIA).say("avbryt")
+    third = await start_bot(settings_for(municipalities="Sundsvall"))  # Falun no longer offered
+    assert "regionen** eller i en **kommun" in await third.chat(MARIA).say("ny anmälan")
