@@ -17,6 +17,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
+    DialogInstance,
     DialogTurnResult,
     PromptValidatorContext,
     WaterfallDialog,
@@ -174,6 +175,12 @@ class IntakeDialog(ComponentDialog):
             return False
 
         return validate
+
+    async def on_reprompt_dialog(self, context: TurnContext, instance: DialogInstance) -> None:
+        """A prompt re-asks itself; the summary is a card, so point at its buttons instead."""
+        stack = instance.state[self.persisted_dialog_state].dialog_stack
+        if stack and stack[0].id == SUMMARY:
+            await context.send_activity(text("summary_reprompt", context.activity.locale))
 
     # --- the summary ----------------------------------------------------------------------------
     async def summary_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -114,6 +114,8 @@ async def test_personnummer_at_every_prompt_is_refused_and_the_question_comes_ag
             assert reply_text(refused[1:]) == question  # asked again, word for word
         question = reply_text(await chat.send(answer))
     assert "Kontrollera din anmälan" in question
+    at_summary = await chat.send(NUMBER)
+    assert at_summary[-1]["text"].startswith("Använd knapparna på kortet")  # the card's buttons
     assert (await bot.services.stores.cases.list()) == []
 
 
