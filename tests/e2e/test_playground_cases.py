@@ -123,6 +123,15 @@ def work_the_case(
         card = karin.wait_for_bot_text(t("case_title", number=number))
         assert t("case_unassigned") in card and t("button_take") in card, card
         case_card(karin, number).scroll_into_view_if_needed()
+        # Only type A phones the submitter (3.3); 4.3 has no call, and says the episode was documented.
+        # The Playground names an Action.OpenUrl button by aria-label and puts its URL in `title`.
+        calls = case_card(karin, number).locator('button[aria-label^="Ring "]')
+        if steps is STEPS_B:
+            expect(calls).to_have_count(0)
+            assert t("case_documented_value") in card, card
+        else:  # the call link by the UPN the Playground's member info gives (Teams documents users=<UPN>)
+            expect(calls).to_have_count(1)
+            assert re.search(r"l/call/0/0\?users=[^\s]+@", calls.get_attribute("title") or ""), card
     with karin.step("Karin takes the case"):
         karin.click_card_button(t("button_take"), card_text=number)
         recorded(karin, number, thread_reply("event_take"), 1)
