@@ -25,9 +25,16 @@ from cards.case_verbs import REFRESH
 from config import Settings
 from dialogs.personal_chat import PersonalChat
 from domain.clock import Clock, offset_clock
-from domain.ports import Stores, channel_reference_key, conversation_reference_key, user_reference_key
+from domain.ports import (
+    Stores,
+    StoreUnavailable,
+    channel_reference_key,
+    conversation_reference_key,
+    user_reference_key,
+)
 from domain.queue import CaseQueue
 from domain.reminder_schedule import ReminderPlanner
+from domain.retention import PostedCards, RetentionPlanner
 from domain.services import CaseService, Outbox
 from handlers.card_actions import CardActions
 from handlers.case_actions import CaseActions
@@ -35,8 +42,11 @@ from handlers.central_team import CentralTeam
 from handlers.channel_commands import ChannelCommands, ChannelLink
 from handlers.reminder_command import OverdueCommand
 from handlers.triggers import build_triggers
+from jobs.case_threads import CaseThreads
 from jobs.delivery import Deliveries, DeliveryProblems
+from jobs.intake_expiry_job import IntakeExpiry
 from jobs.reminder_delivery import ReminderDelivery
+from jobs.retention_job import PurgeJob
 from jobs.routing import Routing
 
 log = logging.getLogger(__name__)
@@ -70,6 +80,7 @@ class App:
     sender: ProactiveSender
     planner: ReminderPlanner
     problems: DeliveryProblems
+    purge: PurgeJob
     _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
@@ -95,6 +106,10 @@ class App:
 
     async def start(self) -> None:
         """Start background work (outbox delivery, reminders) once the app serves."""
+        try:
+            await self.purge.catch_up()
+        except StoreUnavailable as error:  # the bot still starts; the next start catches up
+            log.warning("retention catch-up skipped, store unavailable: %s", error)
         if self.settings.outbox_poll_seconds > 0:
             self.worker.start()
 
@@ -153,6 +168,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     outbox = Outbox(stores.due, clock, worker.wake)
     forwarding = frozenset(settings.municipal_channels if settings.municipal_channels_enabled else ())
     planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
+    retention = RetentionPlanner(stores.due, timedelta(days=settings.case_retention_days))
     case_service = CaseService(
         stores.cases,
         stores.audit,
@@ -161,6 +177,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         forwarding_municipalities=forwarding,
         plan=planner.planned,
         intakes_per_hour=settings.intakes_per_user_hour,
+        after_change=retention.after_change,  # a missed one is caught up at start
     )
     team = CentralTeam(settings, stores.documents)
     problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
@@ -172,6 +189,12 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     routing.register(worker)
     reminders = ReminderDelivery(stores.cases, planner, deliveries, team, settings.admin_lead_ids)
     worker.register("reminder", reminders)
+    posted_cards = PostedCards(stores.documents)
+    threads = CaseThreads(stores.cases, stores.references, team, sender, deliveries, settings, clock)
+    purge = PurgeJob(stores, retention, threads, sender, deliveries, posted_cards, clock)
+    purge.register(worker)
+    expiry = IntakeExpiry(stores, sender, timedelta(minutes=settings.intake_expiry_minutes), clock)
+    expiry.register(worker)
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
     overdue = OverdueCommand(queue, team, clock, problems)
     card_actions, channel_commands = build_triggers(
@@ -180,7 +203,15 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
     states = TurnStates(stores.documents)  # read together on first use, saved together
-    personal_chat = PersonalChat(states.conversation, states.user, case_service, settings, clock)
+    personal_chat = PersonalChat(
+        states.conversation,
+        states.user,
+        case_service,
+        settings,
+        clock,
+        posted_cards=posted_cards,
+        expiry=expiry,
+    )
     guard.after_refusal = personal_chat.ask_again  # a refused answer: the question comes again
     return App(
         settings=settings,
@@ -196,4 +227,5 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         sender=sender,
         planner=planner,
         problems=problems,
+        purge=purge,
     )

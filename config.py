@@ -161,6 +161,14 @@ class Settings(BaseSettings):
         24 * 60, ge=1, description="An intake left this long is abandoned and starts over."
     )
 
+    case_retention_days: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="Days after a case ends (closed, rejected, withdrawn) until its Patient ID, "
+        "care-episode ID and free text are purged and the posted cards rewritten; 0 = at once.",
+    )
+
     # --- Background work ------------------------------------------------------------------------
     outbox_poll_seconds: float = Field(
         1.0, ge=0, description="How often the outbox/reminder worker polls the store; 0 = worker off."

@@ -13,22 +13,24 @@ audit, references and reminders are records and stay until deleted by a retentio
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+import redis.exceptions
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 
 from adapters import redis_common as lua
+from adapters.redis_audit import RedisAudit
 from adapters.redis_cases import RedisCases
 from adapters.redis_common import json_text, unavailable_on_redis_errors
 from adapters.send_markers import RedisSendMarkers
 from adapters.store_keys import KeyBuilder, from_micros, to_micros, ttl_millis
 from domain.ports import (
-    AuditEntry,
     AuditLog,
     CaseRepository,
     ConversationReferences,
@@ -39,6 +41,8 @@ from domain.ports import (
     SendMarkers,
     VersionConflict,
 )
+
+log = logging.getLogger(__name__)
 
 
 class RedisDocuments:
@@ -81,21 +85,6 @@ class RedisDocuments:
     async def delete(self, keys: Sequence[str]) -> None:
         if keys:
             await self._r.delete(*(self._keys.document(key) for key in keys))
-
-
-class RedisAudit:
-    def __init__(self, client: Redis, keys: KeyBuilder) -> None:
-        self._r = client
-        self._keys = keys
-
-    @unavailable_on_redis_errors
-    async def append(self, entry: AuditEntry) -> None:
-        await self._r.rpush(self._keys.audit(entry.case_id), entry.model_dump_json())
-
-    @unavailable_on_redis_errors
-    async def entries(self, case_id: str) -> list[AuditEntry]:
-        rows = await self._r.lrange(self._keys.audit(case_id), 0, -1)
-        return [AuditEntry.model_validate_json(row) for row in rows]
 
 
 class RedisReferences:
@@ -175,6 +164,13 @@ class RedisSeen:
         return bool(await self._first_seen(keys=[self._keys.seen(activity_id)], args=args))
 
 
+async def _best_effort(command: Awaitable[Any], name: str) -> None:
+    try:
+        await command
+    except redis.exceptions.ResponseError as refused:  # already running, or not allowed here
+        log.info("%s after a purge was not started: %s", name, refused)
+
+
 class RedisStores:
     """All ports on one Redis client. The stores own the client: `close()` closes it (and the
     pool `from_url` made). The client must decode responses to str."""
@@ -217,6 +213,21 @@ class RedisStores:
     @unavailable_on_redis_errors
     async def ping(self) -> None:
         await self._client.ping()
+
+    @unavailable_on_redis_errors
+    async def scrub(self) -> None:
+        """Overwritten values are gone from memory, but an AOF still holds the commands that
+        wrote them and an RDB file the last snapshot: rewrite what this Redis persists. Managed
+        Redis often refuses CONFIG or BGREWRITEAOF; then its own schedule applies (README)."""
+        persistence = await self._client.info("persistence")
+        if persistence.get("aof_enabled"):
+            await _best_effort(self._client.bgrewriteaof(), "BGREWRITEAOF")
+        try:
+            save = (await self._client.config_get("save")).get("save") or ""
+        except redis.exceptions.ResponseError:
+            save = ""
+        if save.strip():
+            await _best_effort(self._client.bgsave(schedule=True), "BGSAVE")
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 SCHEMA_VERSION = 1
+_VACUUMED = "secure-delete-vacuum"  # counters row: the one-time rebuild has run
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, etag TEXT NOT NULL, body TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS cases (
@@ -85,13 +86,30 @@ class SqliteDatabase:
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a commit the bot has acknowledged survives a power cut, not just a crash.
             conn.execute("PRAGMA synchronous = FULL")
+            # A purge must leave no copy of a Patient ID in free space: deleted and overwritten
+            # content is zeroed on the page (domain/retention.py, docs/PRIVACY.md).
+            conn.execute("PRAGMA secure_delete = ON")
             self._conn = conn
             self._transaction(_create_schema)
+            self._vacuum_once(conn)
         except BaseException:
             self._conn = None
             conn.close()
             raise
         log.info("sqlite store open at %s", self.path)
+
+    def _vacuum_once(self, conn: sqlite3.Connection) -> None:
+        """A file written before secure_delete was on may hold old values in free pages: rebuild
+        it once so that a purge is final in the bytes there too."""
+        if conn.execute("SELECT 1 FROM counters WHERE name = ?", (_VACUUMED,)).fetchone():
+            return
+        try:
+            conn.execute("VACUUM")
+        except sqlite3.OperationalError as busy:  # another process has the file open right now
+            log.warning("one-time VACUUM for secure_delete postponed to the next start: %s", busy)
+            return
+        conn.execute("INSERT OR IGNORE INTO counters (name, value) VALUES (?, 1)", (_VACUUMED,))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -147,6 +165,13 @@ class SqliteDatabase:
         finally:
             self._closed = True
             self._executor.shutdown(wait=True)
+
+
+def checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the WAL into the file and truncate it to zero bytes, so overwritten pages do not
+    linger in the WAL. False when another process's reader kept part of it (retry later)."""
+    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:

@@ -8,8 +8,9 @@ seen-activity ids, which are pruned once past their TTL; see redis_store.py for 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from uuid import uuid4
 
 from adapters.send_markers import SqliteSendMarkers
 from adapters.sqlite_cases import SqliteCases
-from adapters.sqlite_db import SqliteDatabase
+from adapters.sqlite_db import SqliteDatabase, checkpoint
 from adapters.sqlite_rows import insert_audit, upsert_due
 from adapters.store_keys import from_micros, to_micros
 from domain.clock import Clock, utc_now
@@ -33,6 +34,8 @@ from domain.ports import (
     SendMarkers,
     VersionConflict,
 )
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "skyddad-id.sqlite3"
 
@@ -95,6 +98,27 @@ class SqliteAudit:
         query = "SELECT body FROM audit WHERE case_id = ? ORDER BY seq"
         rows = await self._db.read(lambda conn: conn.execute(query, (case_id,)).fetchall())
         return [AuditEntry.model_validate_json(body) for (body,) in rows]
+
+    async def rewrite(self, case_id: str, change: Callable[[AuditEntry], AuditEntry]) -> int:
+        def rewrite(conn: sqlite3.Connection) -> int:
+            rows = conn.execute("SELECT seq, body FROM audit WHERE case_id = ?", (case_id,)).fetchall()
+            updates = []
+            for seq, body in rows:
+                entry = AuditEntry.model_validate_json(body)
+                changed = change(entry)
+                if changed != entry:
+                    updates.append((changed.model_dump_json(), seq))
+            conn.executemany("UPDATE audit SET body = ? WHERE seq = ?", updates)
+            return len(updates)
+
+        return await self._db.write(rewrite)
+
+    async def between(self, start: datetime, end: datetime) -> list[AuditEntry]:
+        rows = await self._db.read(
+            lambda conn: conn.execute("SELECT body FROM audit ORDER BY seq").fetchall()
+        )
+        entries = [AuditEntry.model_validate_json(body) for (body,) in rows]
+        return sorted((e for e in entries if start <= e.at < end), key=lambda e: e.at)
 
 
 class SqliteReferences:
@@ -202,6 +226,10 @@ class SqliteStores:
 
     async def ping(self) -> None:
         await self._db.read(lambda conn: conn.execute("SELECT count(*) FROM sqlite_master").fetchone())
+
+    async def scrub(self) -> None:
+        if not await self._db.read(checkpoint):
+            log.warning("WAL checkpoint after a purge was blocked by a reader; the next purge retries it")
 
     async def close(self) -> None:
         await self._db.close()

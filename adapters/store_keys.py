@@ -92,6 +92,10 @@ class KeyBuilder:
         """List of AuditEntry JSON, oldest first."""
         return self._key("audit", case_id)
 
+    def audit_pattern(self) -> str:
+        """Glob for every case's audit list (the audit export scans them)."""
+        return self._key("audit", "*")
+
     def reference(self, key: str) -> str:
         """String: a serialised ConversationReference."""
         return self._key("ref", key)

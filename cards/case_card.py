@@ -16,6 +16,7 @@ from cards.case_buttons import case_buttons
 from cards.case_texts import age_text, event_text, next_step_text, organisation_label, stockholm_time
 from cards.case_verbs import REFRESH, action_data
 from cards.common import Card, adaptive_card, error_card, facts, heading, paragraph
+from cards.purged_cards import create_purged_case_card
 from domain.case import Case, CaseKind, Person, Status
 from domain.reminders import ReminderOutlook
 from messages import literal, text
@@ -145,6 +146,8 @@ def create_case_card(
     `admins` name the reassign choices and, as ids, who Teams refreshes the card for; `outlook`
     says what is overdue and when the next reminder goes out (refreshed on every view).
     """
+    if case.purged_at is not None:  # the identifiers are gone: only the closed summary remains
+        return create_purged_case_card(case, locale)
     body: list[dict[str, Any]] = []
     if note:
         body.append(paragraph(note, color="attention", weight="bolder"))

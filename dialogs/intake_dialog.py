@@ -26,13 +26,16 @@ from botbuilder.dialogs import (
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
 from cards.intake_cards import INTAKE_KEY, create_submitted_card, create_summary_card
+from cards.purged_cards import create_discarded_intake_card
 from config import Settings
 from dialogs.organisation_dialog import OrganisationDialog, organisation_label
 from dialogs.prompts import answered_yes, ask_yes_no, choice_prompt
-from domain.case import Organisation, Person, Status
+from domain.case import Case, Organisation, Person, Status
 from domain.clock import Clock
 from domain.intake import MAX_ID_LENGTH, IdFormat, IdProblem, IntakeDraft, Slot, check_identifier
 from domain.municipalities import genitive
+from domain.ports import user_reference_key
+from domain.retention import PostedCard, PostedCards
 from domain.services import CaseService
 from messages import text
 
@@ -75,9 +78,14 @@ class IntakeDialog(ComponentDialog):
         cases: CaseService,
         settings: Settings,
         clock: Clock,
+        *,
+        posted_cards: PostedCards | None = None,
+        draft_started: Callable[[TurnContext, IntakeDraft], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(IntakeDialog.__name__)
         self._drafts = drafts
+        self._posted_cards = posted_cards
+        self._draft_started = draft_started  # schedules the purge of the draft when it expires
         self._cases = cases
         self._clock = clock
         self._formats = {
@@ -98,11 +106,23 @@ class IntakeDialog(ComponentDialog):
             return IntakeDraft.model_validate(raw)
         draft = IntakeDraft.start(self._clock())
         await self.save_draft(context, draft)
+        if self._draft_started is not None:
+            await self._draft_started(context, draft)
         return draft
 
     async def save_draft(self, context: TurnContext, draft: IntakeDraft | None) -> None:
         # set(None), not delete(): botbuilder's delete raises KeyError on a missing property.
         await self._drafts.set(context, draft.model_dump(mode="json") if draft else None)
+
+    async def discard_draft(self, context: TurnContext, reason: str) -> None:
+        """Drop the unsent draft; its summary cards showed the IDs, so they are rewritten without
+        them ("cancelled" or "expired"; best effort, like replace_card)."""
+        raw = await self._drafts.get(context)
+        await self.save_draft(context, None)
+        card_ids = IntakeDraft.model_validate(raw).card_ids if raw else []
+        card = create_discarded_intake_card(reason, context.activity.locale)
+        for card_id in card_ids:
+            await replace_card(context, card, card_id)
 
     # --- the loop -------------------------------------------------------------------------------
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -187,7 +207,10 @@ class IntakeDialog(ComponentDialog):
         draft = await self.load_draft(step.context)
         locale = step.context.activity.locale
         card = create_summary_card(draft, locale, self._org_label(draft, locale))
-        await step.context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+        sent = await step.context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+        if sent is not None and sent.id:  # the card shows the IDs: the purge rewrites it later
+            draft.card_ids.append(sent.id)
+            await self.save_draft(step.context, draft)
         return Dialog.end_of_turn
 
     async def decision_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -203,7 +226,7 @@ class IntakeDialog(ComponentDialog):
             await self.submit(context, draft)
             return await step.end_dialog(SUMMARY_DONE)
         if action == "cancel":
-            await self.save_draft(context, None)
+            await self.discard_draft(context, "cancelled")
             await context.send_activity(text("cancelled", context.activity.locale))
             return await step.end_dialog(SUMMARY_DONE)
         field = data.get("field")  # card data may be forged: a list here is not a slot name
@@ -220,6 +243,7 @@ class IntakeDialog(ComponentDialog):
         case, created = await self._cases.file(
             draft, submitter, context.activity.conversation.id, capped=True
         )
+        await self._record_cards(context, case, draft)
         await self.save_draft(context, None)
         if not created:
             await context.send_activity(text("already_submitted", locale, number=case.number))
@@ -234,18 +258,30 @@ class IntakeDialog(ComponentDialog):
             message = text(f"submitted_{case.kind.value}", locale, number=case.number)
         await context.send_activity(message)
 
+    async def _record_cards(self, context: TurnContext, case: Case, draft: IntakeDraft) -> None:
+        """Every summary card of this draft (the clicked one becomes the confirmation) shows the
+        IDs: remember where they are so the retention purge can rewrite them."""
+        if self._posted_cards is None:
+            return
+        activity = context.activity
+        key = user_reference_key(activity.from_property.id, activity.from_property.aad_object_id or "")
+        ids = [*draft.card_ids, activity.reply_to_id or ""]
+        cards = [PostedCard(key, activity.conversation.id, card_id) for card_id in ids if card_id]
+        await self._posted_cards.record(case.id, cards)
+
     @staticmethod
     def _org_label(draft: IntakeDraft, locale: str | None) -> str:
         return organisation_label(draft.organisation, locale) if draft.organisation else ""
 
 
-async def replace_card(context: TurnContext, card: dict[str, Any]) -> None:
-    """Swap the card the user clicked (Action.Submit's replyToId) for `card`; best effort,
-    since the confirmation text that follows says the same."""
-    if not context.activity.reply_to_id:
+async def replace_card(context: TurnContext, card: dict[str, Any], activity_id: str | None = None) -> None:
+    """Swap the card the user clicked (Action.Submit's replyToId), or the card `activity_id`, for
+    `card`; best effort, since the confirmation text that follows says the same."""
+    activity_id = activity_id or context.activity.reply_to_id
+    if not activity_id:
         return
     update = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    update.id = context.activity.reply_to_id
+    update.id = activity_id
     try:
         await context.update_activity(update)
     except Exception:  # an old or foreign card cannot always be updated

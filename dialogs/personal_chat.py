@@ -21,7 +21,10 @@ from dialogs.intake_dialog import IntakeDialog
 from dialogs.my_cases import MyCases
 from domain.clock import Clock
 from domain.intake import IntakeDraft
+from domain.ports import user_reference_key
+from domain.retention import PostedCards
 from domain.services import CaseService
+from jobs.intake_expiry_job import EXPIRED_MARKER, IntakeExpiry
 from messages import text
 
 HELP = frozenset({"hjälp", "help", "?"})
@@ -44,11 +47,25 @@ class PersonalChat:
         cases: CaseService,
         settings: Settings,
         clock: Clock,
+        *,
+        posted_cards: PostedCards | None = None,
+        expiry: IntakeExpiry | None = None,
     ) -> None:
         self._profile = user_state.create_property("profile")
         self._drafts = conversation_state.create_property("intake_draft")
+        self._expired = conversation_state.create_property(EXPIRED_MARKER)
+        self._conversation_state = conversation_state
+        self._expiry = expiry
         self._dialogs = DialogSet(conversation_state.create_property("dialog_state"))
-        self._intake = IntakeDialog(self._drafts, self._profile, cases, settings, clock)
+        self._intake = IntakeDialog(
+            self._drafts,
+            self._profile,
+            cases,
+            settings,
+            clock,
+            posted_cards=posted_cards,
+            draft_started=self._draft_started,
+        )
         self._dialogs.add(self._intake)
         self._cases = cases
         self.my_cases = MyCases(cases)
@@ -78,7 +95,7 @@ class PersonalChat:
         elif command in CANCEL:
             had_something = dialog.active_dialog is not None or bool(await self._drafts.get(context))
             await dialog.cancel_all_dialogs()
-            await self._drafts.set(context, None)
+            await self._intake.discard_draft(context, "cancelled")
             await context.send_activity(text("cancelled" if had_something else "nothing_to_cancel", locale))
         elif command in MY_CASES:
             await self.my_cases.show(context)
@@ -109,12 +126,29 @@ class PersonalChat:
         if dialog.active_dialog is not None:
             await dialog.reprompt_dialog()
 
+    async def _draft_started(self, context: TurnContext, draft: IntakeDraft) -> None:
+        if self._expiry is None:
+            return
+        activity = context.activity
+        await self._expiry.schedule(
+            draft,
+            state_key=str(self._conversation_state.get_storage_key(context)),
+            reference_key=user_reference_key(
+                activity.from_property.id, activity.from_property.aad_object_id or ""
+            ),
+            conversation_id=activity.conversation.id,
+        )
+
     async def _expire_abandoned_intake(self, context: TurnContext) -> None:
+        if await self._expired.get(context):  # the expiry job deleted it while the user was away
+            await self._expired.set(context, None)
+            await context.send_activity(text("intake_expired_purged", context.activity.locale))
+            return
         raw = await self._drafts.get(context)
         if not raw or not IntakeDraft.model_validate(raw).expired(self._clock(), self._max_draft_age):
             return
         await (await self._dialogs.create_context(context)).cancel_all_dialogs()
-        await self._drafts.set(context, None)
+        await self._intake.discard_draft(context, "expired")
         hours = round(self._max_draft_age.total_seconds() / 3600, 1)
         await context.send_activity(text("intake_expired", context.activity.locale, hours=f"{hours:g}"))
 

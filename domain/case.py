@@ -170,6 +170,8 @@ class Case(BaseModel):
     thread_conversation_id: str = ""
     card_activity_id: str = ""
     events: list[Event] = Field(default_factory=list)
+    # Set when the retention purge blanked the identifiers (domain/retention.py).
+    purged_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.case import Case, CaseKind, Organisation, Person, Status
 from domain.identity_guard import contains_identity_number
@@ -49,6 +49,8 @@ class IntakeDraft(BaseModel):
     patient_id: str | None = None
     episode_id: str | None = None
     protected_confirmed: bool | None = None
+    # Activity ids of the summary cards sent for this draft (they show the IDs; see retention).
+    card_ids: list[str] = Field(default_factory=list)
 
     @classmethod
     def start(cls, now: datetime, organisation: Organisation | None = None) -> IntakeDraft:

@@ -6,7 +6,7 @@ test suite (tests/contract/) holds both to the same behaviour.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -140,6 +140,15 @@ class AuditLog(Protocol):
     async def append(self, entry: AuditEntry) -> None: ...
     async def entries(self, case_id: str) -> list[AuditEntry]: ...
 
+    async def rewrite(self, case_id: str, change: Callable[[AuditEntry], AuditEntry]) -> int:
+        """Replace each of the case's entries by `change(entry)` in place (order kept; the
+        retention purge blanks free text); returns how many changed."""
+        ...
+
+    async def between(self, start: datetime, end: datetime) -> list[AuditEntry]:
+        """Every entry with start <= at < end, of every case, oldest first (the audit export)."""
+        ...
+
 
 def user_reference_key(user_id: str, aad_id: str = "") -> str:
     """Where a person's 1:1 conversation reference is kept: by Entra id when Teams gives one."""
@@ -222,6 +231,11 @@ class Stores(Protocol):
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the backend answers."""
+        ...
+
+    async def scrub(self) -> None:
+        """After a purge: push overwritten bytes out of what the backend keeps on disk (SQLite:
+        WAL checkpoint; Redis: AOF rewrite / snapshot when persistence is on). Best effort."""
         ...
 
     async def close(self) -> None: ...

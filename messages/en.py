@@ -227,6 +227,23 @@ MESSAGES: dict[str, str] = {
     "outcome_closed": "Closed – the vendor has deleted the patient's data",
     "outcome_rejected": "Closed – the patient does not have protected identity",
     "outcome_withdrawn": "Withdrawn by the reporter",
+    # --- retention purge (domain/retention.py) ------------------------------------------------
+    "purged_title": "Case {number} – ended",
+    "purged_personal_title": "Report {number}",
+    "purged_outcome": "Outcome",
+    "purged_ended": "Ended",
+    "purged_note": (
+        "The Patient ID, the care-episode ID and free text were deleted from the bot (retention "
+        "after the case ended). Case number, type, organisation, times and who did what are kept."
+    ),
+    "expired_intake_title": "Unfinished report – deleted",
+    "expired_intake_body": "The report was not sent and was left too long. Its details, including the Patient ID, have been deleted.",
+    "cancelled_intake_title": "Report cancelled",
+    "cancelled_intake_body": "The report was not sent. Its details, including the Patient ID, have been deleted.",
+    "intake_expired_purged": (
+        "Your unfinished report was left too long and has been deleted, including the patient's "
+        "Patient ID. Type **new report** to start again."
+    ),
     "event_forward": "forwarded the case to the central administration",
     "event_take": "took the case",
     "event_reassign": "gave the case to {detail}",

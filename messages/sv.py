@@ -235,6 +235,23 @@ MESSAGES: dict[str, str] = {
     "outcome_closed": "Avslutat – leverantören har raderat patientens uppgifter",
     "outcome_rejected": "Avslutat – patienten har inte skyddad identitet",
     "outcome_withdrawn": "Tillbakadraget av anmälaren",
+    # --- retention purge (domain/retention.py) ------------------------------------------------
+    "purged_title": "Ärende {number} – avslutat",
+    "purged_personal_title": "Anmälan {number}",
+    "purged_outcome": "Utfall",
+    "purged_ended": "Avslutades",
+    "purged_note": (
+        "Patient ID, vårdtillfällets ID och fritext har raderats ur boten (gallring efter avslutat "
+        "ärende). Ärendenummer, typ, organisation, tider och vem som gjorde vad finns kvar."
+    ),
+    "expired_intake_title": "Påbörjad anmälan – raderad",
+    "expired_intake_body": "Anmälan skickades inte och låg orörd för länge. Uppgifterna i den, också Patient ID, har raderats.",
+    "cancelled_intake_title": "Anmälan avbruten",
+    "cancelled_intake_body": "Anmälan skickades inte. Uppgifterna i den, också Patient ID, har raderats.",
+    "intake_expired_purged": (
+        "Din påbörjade anmälan låg orörd för länge och har raderats, också patientens Patient ID. "
+        "Skriv **ny anmälan** för att börja om."
+    ),
     "event_forward": "skickade ärendet vidare till central förvaltning",
     "event_take": "tog ärendet",
     "event_reassign": "gav ärendet till {detail}",

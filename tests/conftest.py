@@ -93,8 +93,8 @@ def redis_servers(tmp_path: Path) -> Iterator[Callable[..., RedisServer]]:
     """Private servers a test may kill and restart; all stopped at the end."""
     servers: list[RedisServer] = []
 
-    def make(*, durable: bool = False) -> RedisServer:
-        server = RedisServer(tmp_path / f"redis-{len(servers)}", durable=durable)
+    def make(*, durable: bool = False, extra: tuple[str, ...] = ()) -> RedisServer:
+        server = RedisServer(tmp_path / f"redis-{len(servers)}", durable=durable, extra=extra)
         servers.append(server)
         return server
 

@@ -120,7 +120,11 @@ async def test_each_kind_fires_once_then_stops_when_the_case_moves(reminders: Re
     moved = await r.stores.cases.get(case.id)
     assert moved is not None
     left = await r.stores.due.claim_due(FAR_FUTURE, 1000, timedelta(minutes=1))
-    reminders_left = [ScheduledReminder.from_payload(item.payload, item.due_at) for item in left]
+    reminders_left = [  # an ended case also has its retention purge in the index
+        ScheduledReminder.from_payload(item.payload, item.due_at)
+        for item in left
+        if item.payload["kind"] == "reminder"
+    ]
     if not moved.is_open:  # the vendor's confirmation closed the case: nothing more to remind
         assert reminders_left == []
         return

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ class RedisServer:
     """A private redis-server process. `durable=True` turns on AOF with fsync on every write, so
     a test can kill it and restart it to see exactly what had been acknowledged."""
 
-    def __init__(self, workdir: Path, port: int | None = None, *, durable: bool = False) -> None:
+    def __init__(
+        self, workdir: Path, port: int | None = None, *, durable: bool = False, extra: Sequence[str] = ()
+    ) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail(
@@ -41,6 +44,7 @@ class RedisServer:
         self.workdir = workdir
         self.port = port or free_port()
         self.durable = durable
+        self.extra = list(extra)  # more redis-server options, e.g. ("--rdbcompression", "no")
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -54,6 +58,7 @@ class RedisServer:
         )
         command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         command += [*persistence, "--dir", str(self.workdir), "--logfile", str(self.workdir / "redis.log")]
+        command += self.extra
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not _answers_ping(self.port):
