@@ -96,6 +96,8 @@ class _Pooled:
             await self._pool.load(turn_context, only=state)
         elif state.get_cached_state(turn_context) is None:
             await self._pool.load(turn_context)
+            if state.get_cached_state(turn_context) is None:  # no key: botbuilder's own error
+                await self._pool.load(turn_context, only=state)
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
         state: Any = self

@@ -134,3 +134,12 @@ async def test_a_value_changed_in_place_is_written(stores: Stores) -> None:
     profile["orgs"].append("Ånge")  # no set(): botbuilder saves what the accessor handed out
     await states.save(context)
     assert (await _turn(states))["profile"] == {"orgs": ["Timrå", "Ånge"]}
+
+
+async def test_state_without_a_key_fails_as_botbuilder_does_and_the_other_still_loads(stores: Stores) -> None:
+    states = TurnStates(stores.documents)
+    context = _context()
+    context.activity.from_property.id = ""  # no sender id: UserState has no key
+    assert await states.conversation.create_property("draft").get(context) is None
+    with pytest.raises(TypeError):
+        await states.user.create_property("profile").get(context)
