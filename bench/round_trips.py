@@ -32,12 +32,13 @@ from bench.connector import Connector, make_app  # noqa: E402
 from bot import SERVICES, create_app  # noqa: E402
 from config import load_settings  # noqa: E402
 
-PORTS = ("documents", "cases", "audit", "references", "due", "seen")
-
 
 def count_calls(stores: Any, calls: Counter[str]) -> None:
-    for port_name in PORTS:
+    """Wrap every async method of every port the Stores object holds (documents, cases, ...)."""
+    for port_name in sorted(getattr(type(stores), "__annotations__", {}) | vars(stores)):
         port = getattr(stores, port_name, None)
+        if port_name.startswith("_") or port is None or isinstance(port, (str, Path)):
+            continue
         for name in dir(port):
             method = getattr(port, name)
             if name.startswith("_") or not asyncio.iscoroutinefunction(method):
