@@ -11,6 +11,7 @@ from botbuilder.core import TurnContext
 
 from adapters.bot_adapter import FixedCloudAdapter, create_adapter
 from adapters.bot_state import TurnStates
+from adapters.metrics import CountStops, TurnMetricsMiddleware
 from adapters.middleware import (
     DeduplicationMiddleware,
     IdentityGuardMiddleware,
@@ -134,18 +135,22 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
             log.warning("CLOCK_OFFSET_HOURS=%g: the bot's clock is shifted", settings.clock_offset_hours)
     stores = await open_stores(settings, clock)
     adapter = create_adapter(settings)
+    adapter.use(TurnMetricsMiddleware())  # first: times every turn and sets the log context
     if settings.language != "auto":
         adapter.use(LanguageMiddleware(settings.language))
     if not settings.local_mode:
-        adapter.use(TenantMiddleware(settings.allowed_tenant_ids))
+        adapter.use(CountStops(TenantMiddleware(settings.allowed_tenant_ids), "tenant_refused"))
     guard = IdentityGuardMiddleware()
-    adapter.use(guard)
-    adapter.use(DeduplicationMiddleware(stores.seen))
+    adapter.use(CountStops(guard, "guard_refused"))
+    adapter.use(CountStops(DeduplicationMiddleware(stores.seen), "duplicate"))
     adapter.use(
-        TurnLimitMiddleware(
-            FixedWindows(settings.turns_per_user_minute or 10**9, 60),
-            FixedWindows(settings.turns_per_conversation_minute or 10**9, 60),
-            refresh_verbs=frozenset({REFRESH}),
+        CountStops(
+            TurnLimitMiddleware(
+                FixedWindows(settings.turns_per_user_minute or 10**9, 60),
+                FixedWindows(settings.turns_per_conversation_minute or 10**9, 60),
+                refresh_verbs=frozenset({REFRESH}),
+            ),
+            "rate_limited",
         )
     )
 

@@ -17,6 +17,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 
+from adapters import metrics
 from adapters.logging_setup import configure_logging
 from adapters.turn_errors import on_turn_error
 from app import App, build_app_services
@@ -115,11 +116,20 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)
     return app
 
 
 async def messages_endpoint(request: web.Request) -> web.StreamResponse:
     return await request.app[SERVICES].adapter.process(request, request.app[BOT])
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    """Prometheus text; open in local mode, else only with `Authorization: Bearer METRICS_TOKEN`."""
+    services = request.app[SERVICES]
+    return await metrics.scrape(
+        services.settings, request.headers.get("Authorization", ""), services.stores.due, services.clock()
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:

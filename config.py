@@ -136,6 +136,11 @@ class Settings(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field("text", description="Log line format.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+    metrics_token: str = Field(
+        "",
+        description="Bearer token Prometheus sends to GET /metrics. Local mode: /metrics is open (loopback). "
+        "With MicrosoftAppId: empty = no /metrics (404).",
+    )
 
     # --- Intake --------------------------------------------------------------------------------
     municipalities: CsvList = Field(

@@ -9,11 +9,63 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Protocol, TypeVar
 
 from domain.identity_guard import redact
 
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# What a log line may say about where it came from: activity id, conversation kind (personal,
+# channel, groupChat), case number (SID-YYYY-NNNN), outbox job kind. Never a Patient ID, a name
+# or anything a person typed; the keys are fixed so nothing else can be bound by accident.
+CONTEXT_KEYS = ("activity_id", "conversation", "case", "job")
+
+
+class _Numbered(Protocol):
+    @property
+    def number(self) -> str: ...
+
+
+CaseT = TypeVar("CaseT", bound=_Numbered)
+_CONTEXT: ContextVar[Mapping[str, str]] = ContextVar("sid_log_context", default=MappingProxyType({}))
+
+
+@contextmanager
+def log_context(**fields: str) -> Iterator[None]:
+    """Fields added to every log record inside the block (a turn, an outbox item)."""
+    token = _CONTEXT.set({**_CONTEXT.get(), **_checked(fields)})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def bind_case(case: CaseT) -> CaseT:
+    """Log lines from here on in this turn or outbox item name the case last read (its number).
+    Called by the case repositories, so every handler's lines carry it; returns the case."""
+    if case.number:
+        _CONTEXT.set({**_CONTEXT.get(), "case": case.number})
+    return case
+
+
+def _checked(fields: dict[str, str]) -> dict[str, str]:
+    unknown = set(fields) - set(CONTEXT_KEYS)
+    if unknown:
+        raise ValueError(f"not a log context key: {sorted(unknown)}")
+    return {key: value for key, value in fields.items() if value}
+
+
+class ContextFilter(logging.Filter):
+    """Copies the current log context onto each record (before redaction)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in _CONTEXT.get().items():
+            setattr(record, key, value)
+        return True
 
 
 class RedactingFilter(logging.Filter):
@@ -53,6 +105,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     """Replace the root handlers with one redacting handler (idempotent)."""
     handler = logging.StreamHandler()
+    handler.addFilter(ContextFilter())
     handler.addFilter(RedactingFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())

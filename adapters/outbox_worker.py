@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from adapters import metrics
+from adapters.logging_setup import log_context
 from domain.clock import Clock
 from domain.ports import DueIndex, DueItem, StoreUnavailable
 
@@ -116,7 +118,8 @@ class OutboxWorker:
                 await self._due.complete(item)
                 continue
             try:
-                await handler(item)
+                with log_context(job=str(item.payload.get("kind"))):  # log lines name job and case
+                    await handler(item)
             except RetryLater as later:
                 log.debug("outbox item %s not ready: %s", item.item_id, later)
                 # Rescheduling clears the claim, so the item is simply due again soon.
@@ -148,6 +151,7 @@ class OutboxWorker:
                 now - since,
                 error,
             )
+            metrics.dead_lettered(str(kind))
             try:
                 await self._dead_letter(item, error, attempt)
             except Exception as note_error:  # the note is best effort; the log line above is not

@@ -22,6 +22,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from adapters import metrics
 from adapters.bot_adapter import FixedCloudAdapter
 from adapters.outbox_worker import RetryLater
 from adapters.rate_limiter import ConversationRateLimiter
@@ -50,6 +51,7 @@ class DeliveryFailed(Exception):
         self.permanent = permanent
         self.status = status
         self.retry_after = retry_after
+        metrics.delivery_failed("permanent" if permanent else "transient")  # raised once per failure
 
 
 class SendInFlight(RetryLater):

@@ -16,6 +16,7 @@ from uuid import uuid4
 from redis.asyncio import Redis
 
 from adapters import redis_common as lua
+from adapters.logging_setup import bind_case
 from adapters.redis_common import follow_up_args, json_text, unavailable_on_redis_errors
 from adapters.store_keys import (
     ALL_CASES,
@@ -54,7 +55,7 @@ class RedisCases:
         number = await self._create(keys=keys + indexes, args=args)
         if number is None:
             raise VersionConflict(f"case {case.id} already exists")
-        return Case.model_validate_json(body.replace(placeholder, str(number), 1))
+        return bind_case(Case.model_validate_json(body.replace(placeholder, str(number), 1)))
 
     def _idle(self, case: Case) -> tuple[str, int | str]:
         """The idle sorted set the case belongs in and its score; '' as score once it is final
@@ -67,7 +68,7 @@ class RedisCases:
     @unavailable_on_redis_errors
     async def get(self, case_id: str) -> Case | None:
         body = await self._r.hget(self._keys.case(case_id), "j")
-        return None if body is None else Case.model_validate_json(body)
+        return None if body is None else bind_case(Case.model_validate_json(body))
 
     @unavailable_on_redis_errors
     async def get_by_number(self, number: str) -> Case | None:

@@ -35,6 +35,7 @@ from domain.ports import (
     CaseRepository,
     ConversationReferences,
     DocumentStore,
+    DueBacklog,
     DueIndex,
     DueItem,
     SeenActivities,
@@ -151,6 +152,17 @@ class RedisDueIndex:
     async def complete(self, item: DueItem) -> bool:
         done = await self._complete(keys=self._triple(), args=[item.item_id, item.claim_token])
         return bool(done)
+
+    @unavailable_on_redis_errors
+    async def backlog(self, now: datetime) -> DueBacklog:
+        schedule = self._keys.due_schedule()
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.zcount(schedule, "-inf", to_micros(now))
+            pipe.zcard(schedule)
+            pipe.zrange(schedule, 0, 0, withscores=True)
+            due, scheduled, first = await pipe.execute()
+        oldest = from_micros(int(first[0][1])) if due and first else None
+        return DueBacklog(int(due), int(scheduled), oldest)
 
 
 class RedisSeen:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from adapters.logging_setup import bind_case
 from adapters.sqlite_db import SqliteDatabase
 from adapters.sqlite_rows import write_follow_ups
 from adapters.store_keys import ALL_CASES, case_number, case_year, from_micros, to_micros
@@ -72,7 +73,7 @@ class SqliteCases:
             write_follow_ups(conn, follow)  # same transaction: all of it or none
             return stored.model_dump_json()
 
-        return Case.model_validate_json(await self._db.write(create))
+        return bind_case(Case.model_validate_json(await self._db.write(create)))
 
     async def get(self, case_id: str) -> Case | None:
         return await self._one("SELECT body FROM cases WHERE id = ?", case_id)
@@ -82,7 +83,7 @@ class SqliteCases:
 
     async def _one(self, query: str, value: str) -> Case | None:
         row = await self._db.read(lambda conn: conn.execute(query, (value,)).fetchone())
-        return None if row is None else Case.model_validate_json(row[0])
+        return None if row is None else bind_case(Case.model_validate_json(row[0]))
 
     async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
         stored = case.model_copy(update={"version": case.version + 1})

@@ -28,6 +28,7 @@ from domain.ports import (
     CaseRepository,
     ConversationReferences,
     DocumentStore,
+    DueBacklog,
     DueIndex,
     DueItem,
     SeenActivities,
@@ -177,6 +178,13 @@ class SqliteDueIndex:
         query = "DELETE FROM due WHERE item_id = ? AND claim_token = ?"
         row = (item.item_id, item.claim_token)
         return bool(await self._db.write(lambda conn: conn.execute(query, row).rowcount))
+
+    async def backlog(self, now: datetime) -> DueBacklog:
+        query = "SELECT COUNT(*), MIN(visible_at), (SELECT COUNT(*) FROM due) FROM due WHERE visible_at <= ?"
+        due, oldest, scheduled = await self._db.read(
+            lambda conn: conn.execute(query, (to_micros(now),)).fetchone()
+        )
+        return DueBacklog(due, scheduled, None if oldest is None else from_micros(oldest))
 
 
 class SqliteSeen:

@@ -90,6 +90,15 @@ class DueItem:
     claim_token: str  # proves the claim when completing; a stale token completes nothing
 
 
+@dataclass(frozen=True)
+class DueBacklog:
+    """What waits in the due index (for /metrics)."""
+
+    due: int  # visible to claimers now: due and not claimed (or its lease ran out)
+    scheduled: int  # every item, future reminders and claimed items included
+    oldest_due_at: datetime | None  # when the longest-waiting claimable item became visible
+
+
 class DocumentStore(Protocol):
     """Key → JSON document with eTags: the botbuilder Storage contract.
 
@@ -185,6 +194,10 @@ class DueIndex(Protocol):
 
     async def complete(self, item: DueItem) -> bool:
         """Remove a claimed item; False when the claim had expired and someone else holds it."""
+        ...
+
+    async def backlog(self, now: datetime) -> DueBacklog:
+        """Counts for monitoring: claimable now, scheduled in all, and the oldest claimable."""
         ...
 
 

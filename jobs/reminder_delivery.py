@@ -20,6 +20,7 @@ from typing import Protocol
 
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
+from adapters import metrics
 from adapters.outbox_worker import RetryLater
 from adapters.store_keys import SendKeys
 from cards.case_card import mention_text
@@ -80,6 +81,7 @@ class ReminderDelivery:
             log.info("reminder %s is stale (the case moved on); dropped", item.item_id)
             return
         await self._send_all(case, reminder)
+        metrics.reminder_sent(reminder.kind.value)
         planned = follow_up(case, reminder, self._planner.calendar, self._planner.policy)
         if planned is not None:
             await self._planner.schedule(planned)

@@ -299,6 +299,19 @@ async def test_cancel_removes_an_item_and_ignores_unknown_ids(stores: Stores) ->
     assert [i.item_id for i in await stores.due.claim_due(T0, 10, timedelta(minutes=1))] == ["r2"]
 
 
+async def test_backlog_counts_claimable_and_scheduled_items_and_the_oldest_claimable(stores: Stores) -> None:
+    empty = await stores.due.backlog(T0)
+    assert (empty.due, empty.scheduled, empty.oldest_due_at) == (0, 0, None)
+    await stores.due.schedule("old", T0 - timedelta(minutes=5), {"kind": "x"})
+    await stores.due.schedule("new", T0 - timedelta(minutes=1), {"kind": "x"})
+    await stores.due.schedule("later", T0 + timedelta(days=1), {"kind": "x"})
+    backlog = await stores.due.backlog(T0)
+    assert (backlog.due, backlog.scheduled, backlog.oldest_due_at) == (2, 3, T0 - timedelta(minutes=5))
+    await stores.due.claim_due(T0, 1, timedelta(minutes=10))  # "old" is claimed: no longer waiting
+    claimed = await stores.due.backlog(T0)
+    assert (claimed.due, claimed.scheduled, claimed.oldest_due_at) == (1, 3, T0 - timedelta(minutes=1))
+
+
 # --- seen activities --------------------------------------------------------------------------
 
 

@@ -1,0 +1,200 @@
+"""Prometheus metrics: every metric of the bot is declared here, in one registry.
+
+Counters are per process (per replica), as Prometheus expects; Prometheus adds the instance.
+The outbox gauges are read from the store at scrape time, so every replica reports the same
+shared backlog. Other modules call the small hooks below (`delivery_failed`, `dead_lettered`,
+`reminder_sent`) instead of touching metric objects. No metric carries text a person typed,
+a name, a Patient ID or a case number: labels are activity types, outcomes and job kinds.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from aiohttp import web
+from botbuilder.core import Middleware, TurnContext
+from botbuilder.schema import ActivityEventNames, ActivityTypes
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
+
+from adapters.logging_setup import log_context
+from config import Settings
+from domain.ports import DueIndex, StoreUnavailable
+
+Next = Callable[[], Awaitable[None]]
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this replica
+
+TURNS = Counter(
+    "sid_turns",
+    "Turns handled, by activity type and outcome (ok, error, guard_refused, tenant_refused, duplicate).",
+    ["type", "outcome"],
+    registry=REGISTRY,
+)
+TURN_SECONDS = Histogram(
+    "sid_turn_duration_seconds",
+    "Time from the first middleware to the end of a turn. Teams retries after ~15 s; card actions "
+    "should answer within 5 s.",
+    ["type"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0),
+    registry=REGISTRY,
+)
+GUARD_REFUSALS = Counter(
+    "sid_guard_refusals",
+    "Activities the identity guard stopped (a count only: never what or whose).",
+    registry=REGISTRY,
+)
+OUTBOX_DUE = Gauge(
+    "sid_outbox_due_items",
+    "Outbox items and reminders due now and not claimed (the backlog; shared by all replicas).",
+    registry=REGISTRY,
+)
+OUTBOX_SCHEDULED = Gauge(
+    "sid_outbox_scheduled_items", "Every item in the due index, future reminders included.", registry=REGISTRY
+)
+OUTBOX_OLDEST_AGE = Gauge(
+    "sid_outbox_oldest_due_age_seconds",
+    "How long the longest-waiting due item has been due; 0 when nothing waits. Rising = stuck.",
+    registry=REGISTRY,
+)
+STORE_UP = Gauge("sid_store_up", "1 when the store answered the last scrape, else 0.", registry=REGISTRY)
+DELIVERY_FAILURES = Counter(
+    "sid_delivery_failures",
+    "Proactive sends that failed, by kind: permanent (403/404, no reference: not retried) or "
+    "transient (429, 412, 5xx, timeouts: retried).",
+    ["kind"],
+    registry=REGISTRY,
+)
+DEAD_LETTERS = Counter(
+    "sid_dead_letters",
+    "Outbox items given up after the retry cap, by job kind (each one also posts a note).",
+    ["job"],
+    registry=REGISTRY,
+)
+REMINDERS_SENT = Counter(
+    "sid_reminders_sent",
+    "Reminder items handled (sent to every recipient reachable), by kind.",
+    ["kind"],
+    registry=REGISTRY,
+)
+
+_TYPES = frozenset(
+    {
+        ActivityTypes.message,
+        ActivityTypes.invoke,
+        ActivityTypes.conversation_update,
+        ActivityTypes.installation_update,
+        ActivityTypes.message_reaction,
+        ActivityTypes.event,
+    }
+)
+_PROACTIVE = frozenset({ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation})
+_OUTCOME = "sid.metrics.outcome"
+
+
+def delivery_failed(kind: str) -> None:
+    """A proactive send failed; `kind` is "permanent" or "transient"."""
+    DELIVERY_FAILURES.labels(kind).inc()
+
+
+def dead_lettered(job: str) -> None:
+    """An outbox item of job kind `job` was given up (dead letter)."""
+    DEAD_LETTERS.labels(job).inc()
+
+
+def reminder_sent(kind: str) -> None:
+    REMINDERS_SENT.labels(kind).inc()
+
+
+def turn_type(context: TurnContext) -> str:
+    activity = context.activity
+    if activity.type == ActivityTypes.event and activity.name in _PROACTIVE:
+        return "proactive"
+    return str(activity.type) if activity.type in _TYPES else "other"
+
+
+def conversation_kind(context: TurnContext) -> str:
+    conversation = context.activity.conversation
+    kind = conversation.conversation_type if conversation is not None else None
+    return str(kind) if kind in ("personal", "channel", "groupChat") else "other"
+
+
+class TurnMetricsMiddleware(Middleware):
+    """First in the pipeline: times each turn, counts its outcome and sets the log context
+    (activity id, conversation kind) for every line logged during the turn."""
+
+    async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        kind, started = turn_type(context), time.perf_counter()
+        with log_context(activity_id=str(context.activity.id or ""), conversation=conversation_kind(context)):
+            try:
+                await logic()
+            except BaseException:
+                context.turn_state[_OUTCOME] = "error"
+                raise
+            finally:
+                TURNS.labels(kind, context.turn_state.get(_OUTCOME, "ok")).inc()
+                TURN_SECONDS.labels(kind).observe(time.perf_counter() - started)
+
+
+class CountStops(Middleware):
+    """Wraps a middleware that may end a turn early (tenant check, guard, de-duplication) and
+    records `outcome` for the turn when it did not call the rest of the pipeline."""
+
+    def __init__(self, inner: Middleware, outcome: str) -> None:
+        self._inner = inner
+        self._outcome = outcome
+
+    async def on_turn(self, context: TurnContext, logic: Next) -> None:
+        reached = False
+
+        async def rest() -> None:
+            nonlocal reached
+            reached = True
+            await logic()
+
+        await self._inner.on_turn(context, rest)
+        if not reached:
+            context.turn_state[_OUTCOME] = self._outcome
+            if self._outcome == "guard_refused":
+                GUARD_REFUSALS.inc()
+
+
+async def scrape(settings: Settings, authorization: str, due: DueIndex, now: datetime) -> web.Response:
+    """GET /metrics. Counts only, but case volumes of protected patients are not for the
+    internet: the ingress is public (Teams must reach /api/messages), so outside local mode
+    the scraper must send the token, and without METRICS_TOKEN the route does not exist."""
+    if not settings.local_mode:
+        if not settings.metrics_token:
+            raise web.HTTPNotFound()
+        expected = f"Bearer {settings.metrics_token}".encode()
+        if not hmac.compare_digest(authorization.encode(), expected):
+            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": "Bearer"})
+    return web.Response(body=await render(due, now), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def render(due: DueIndex, now: datetime) -> bytes:
+    """The exposition text, with the outbox gauges read from the store first."""
+    try:
+        backlog = await due.backlog(now)
+    except StoreUnavailable:
+        STORE_UP.set(0)
+        for gauge in (OUTBOX_DUE, OUTBOX_SCHEDULED, OUTBOX_OLDEST_AGE):
+            gauge.set(float("nan"))  # unknown, not zero: an alert on "stuck" must not clear
+    else:
+        STORE_UP.set(1)
+        OUTBOX_DUE.set(backlog.due)
+        OUTBOX_SCHEDULED.set(backlog.scheduled)
+        oldest = backlog.oldest_due_at
+        OUTBOX_OLDEST_AGE.set(max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0)
+    return generate_latest(REGISTRY)
