@@ -103,16 +103,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_guard.py
 	$(BIN)/python bench/bench_turns.py
 
-## make lock — re-resolve the three requirements*.in into hashed locks (pip-tools, in a scratch venv)
+## make lock — re-resolve the three requirements*.in into hashed locks (pip-tools, in a scratch venv);
+## pins that still satisfy the .in files are kept; `make lock UPGRADE=1` moves everything to the newest
 LOCK_VENV := /tmp/skyddad-lock
+LOCK_UPGRADE := $(if $(UPGRADE),--upgrade,)
 lock:
 	$(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q pip-tools
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
-	  --strip-extras --upgrade --output-file requirements.lock requirements.in
+	  --strip-extras $(LOCK_UPGRADE) --output-file requirements.lock requirements.in
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
-	  --strip-extras --upgrade --output-file requirements-dev.lock requirements-dev.in
+	  --strip-extras $(LOCK_UPGRADE) --output-file requirements-dev.lock requirements-dev.in
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
-	  --strip-extras --upgrade --output-file requirements-checks.lock requirements-checks.in
+	  --strip-extras $(LOCK_UPGRADE) --output-file requirements-checks.lock requirements-checks.in
 	rm -rf $(LOCK_VENV)
 
 clean:

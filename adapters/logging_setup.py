@@ -102,6 +102,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
+class TextFormatter(logging.Formatter):
+    """`make run`'s lines, with the log context at the end: `[case=SID-2026-0001 job=reminder]`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        context = " ".join(f"{key}={getattr(record, key)}" for key in CONTEXT_KEYS if hasattr(record, key))
+        return f"{line} [{context}]" if context else line
+
+
 def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     """Replace the root handlers with one redacting handler (idempotent)."""
     handler = logging.StreamHandler()
@@ -110,7 +119,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

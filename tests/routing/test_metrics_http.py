@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.logging_setup import ContextFilter, JsonFormatter, RedactingFilter
+from adapters.logging_setup import ContextFilter, JsonFormatter, RedactingFilter, TextFormatter, log_context
 from tests.routing.conftest import Team
 from tests.support.activities import ANNA, TENANT
 from tests.support.numbers import personnummer
@@ -139,3 +139,17 @@ async def test_with_credentials_metrics_need_the_bearer_token(start_bot, authent
 
 async def test_with_credentials_and_no_token_there_is_no_metrics_route(start_bot, authenticated):
     assert (await scrape(Team(await start_bot(authenticated()))))[0] == 404
+
+
+def test_text_log_lines_end_with_the_context():
+    formatter = TextFormatter("%(levelname)s %(message)s")
+    with log_context(activity_id="a-1", conversation="personal"):
+        record = logging.makeLogRecord({"msg": "hello", "levelname": "INFO"})
+        ContextFilter().filter(record)
+    assert formatter.format(record) == "INFO hello [activity_id=a-1 conversation=personal]"
+    assert formatter.format(logging.makeLogRecord({"msg": "x", "levelname": "INFO"})) == "INFO x"
+
+
+def test_only_the_fixed_context_keys_can_be_bound():
+    with pytest.raises(ValueError, match="patient_id"), log_context(patient_id="P12345"):
+        pass
