@@ -7,6 +7,7 @@ runtime-only virtualenv `make test` builds (.venv-run: the same hashed lock the 
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -151,6 +152,36 @@ def test_the_runtime_venv_has_no_test_or_lint_tools():
     assert not installed & set(DEV_ONLY), installed & set(DEV_ONLY)
 
 
+def dockerignored(relative: str) -> bool:
+    """Docker's rule, simplified to what .dockerignore uses: a pattern matches the path or a parent."""
+    patterns = [p for p in (REPO / ".dockerignore").read_text().split() if not p.startswith("#")]
+    parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(
+        fnmatch.fnmatch(prefix, pattern.removeprefix("**/")) or fnmatch.fnmatch(prefix, pattern)
+        for pattern in patterns
+        for prefix in prefixes + parts
+    )
+
+
+def test_every_module_the_bot_imports_is_in_the_build_context():
+    code = "import json, sys, bot; print(json.dumps([getattr(m, '__file__', None) for m in list(sys.modules.values())]))"
+    result = subprocess.run(
+        [str(RUN_VENV / "bin" / "python"), "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    ours = sorted(
+        str(Path(f).resolve().relative_to(REPO))
+        for f in json.loads(result.stdout)
+        if f
+        and Path(f).resolve().is_relative_to(REPO)
+        and not Path(f).resolve().is_relative_to(RUN_VENV.resolve())
+    )
+    assert "bot.py" in ours and any(f.startswith("adapters/") for f in ours)
+    assert [f for f in ours if dockerignored(f)] == []
+
+
 def test_dockerignore_keeps_secrets_local_data_and_dev_files_out_of_the_image():
     ignored = set((REPO / ".dockerignore").read_text().split())
     assert {".env", ".git", ".venv", "data", "tests", "deployment"} <= ignored
+    assert all(dockerignored(path) for path in (".env", "data/skyddad-id.sqlite3", "tests/conftest.py"))
