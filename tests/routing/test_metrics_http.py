@@ -153,3 +153,20 @@ def test_text_log_lines_end_with_the_context():
 def test_only_the_fixed_context_keys_can_be_bound():
     with pytest.raises(ValueError, match="patient_id"), log_context(patient_id="P12345"):
         pass
+
+
+async def test_a_dead_letter_is_counted_by_job_kind(start_bot, settings_for):
+    bot = Team(await start_bot(settings_for(outbox_poll_seconds=0, outbox_retry_attempts=2)))
+    worker, due, clock = bot.bot.services.worker, bot.bot.services.stores.due, bot.bot.clock
+
+    async def always_fails(item):
+        raise RuntimeError("still broken")
+
+    worker.register("metrics-doomed", always_fails)
+    before = await samples(bot)
+    await due.schedule("doomed", clock(), {"kind": "metrics-doomed"})
+    for _ in range(4):
+        await worker.run_once()
+        clock.advance(minutes=10)
+    after = await samples(bot)
+    assert delta(before, after, 'sid_dead_letters_total{job="metrics-doomed"}') == 1
