@@ -185,3 +185,15 @@ def test_dockerignore_keeps_secrets_local_data_and_dev_files_out_of_the_image():
     ignored = set((REPO / ".dockerignore").read_text().split())
     assert {".env", ".git", ".venv", "data", "tests", "deployment"} <= ignored
     assert all(dockerignored(path) for path in (".env", "data/skyddad-id.sqlite3", "tests/conftest.py"))
+
+
+def test_hadolint_is_a_real_check_it_flags_a_careless_dockerfile(tmp_path):
+    hadolint = REPO / ".venv-checks" / "bin" / "hadolint"
+    assert hadolint.exists(), "no .venv-checks: `make test` builds it"
+    careless = tmp_path / "Dockerfile"
+    careless.write_text("FROM python:latest\nRUN pip install requests\nCMD python bot.py\n")
+    result = subprocess.run([str(hadolint), str(careless)], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "DL3007" in result.stdout and "DL3013" in result.stdout  # :latest, unpinned pip
+    clean = subprocess.run([str(hadolint), str(DOCKERFILE)], capture_output=True, text=True, timeout=60)
+    assert clean.returncode == 0, clean.stdout
