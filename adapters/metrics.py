@@ -38,7 +38,8 @@ ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this replica
 
 TURNS = Counter(
     "sid_turns",
-    "Turns handled, by activity type and outcome (ok, error, guard_refused, tenant_refused, duplicate).",
+    "Turns handled, by activity type and outcome (ok, error, guard_refused, tenant_refused, duplicate, "
+    "rate_limited).",
     ["type", "outcome"],
     registry=REGISTRY,
 )
