@@ -43,6 +43,7 @@ from handlers.central_team import CentralTeam
 from handlers.channel_commands import ChannelCommands, ChannelLink
 from handlers.reminder_command import OverdueCommand
 from handlers.triggers import build_triggers
+from jobs.case_places import CasePlaces
 from jobs.case_threads import CaseThreads
 from jobs.delivery import Deliveries, DeliveryProblems
 from jobs.intake_expiry_job import IntakeExpiry
@@ -82,6 +83,7 @@ class App:
     planner: ReminderPlanner
     problems: DeliveryProblems
     purge: PurgeJob
+    places: CasePlaces
     _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
@@ -188,22 +190,25 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
     deliveries = Deliveries(sender, problems)
     worker.on_dead_letter(problems.dead_letter)
+    places = CasePlaces(stores.documents)
     routing = Routing(
-        stores.cases, stores.documents, stores.references, team, sender, deliveries, settings, clock
+        stores.cases, stores.documents, stores.references, team, sender, deliveries, places, settings, clock
     )
     routing.register(worker)
-    reminders = ReminderDelivery(stores.cases, planner, deliveries, team, settings.admin_lead_ids)
+    reminders = ReminderDelivery(stores.cases, planner, deliveries, places, team, settings.admin_lead_ids)
     worker.register("reminder", reminders)
     posted_cards = PostedCards(stores.documents)
-    threads = CaseThreads(stores.cases, stores.references, team, sender, deliveries, settings, clock)
-    purge = PurgeJob(stores, retention, threads, sender, deliveries, posted_cards, clock)
+    threads = CaseThreads(stores.cases, stores.references, team, sender, deliveries, places, settings, clock)
+    purge = PurgeJob(stores, retention, threads, places, sender, deliveries, posted_cards, clock)
     purge.register(worker)
     expiry = IntakeExpiry(stores, sender, timedelta(minutes=settings.intake_expiry_minutes), clock)
     expiry.register(worker)
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
     overdue = OverdueCommand(queue, team, clock, problems)
     card_actions, channel_commands = build_triggers(
-        CaseActions(case_service, team, settings, clock), ChannelLink(team, stores.references, clock), overdue
+        CaseActions(case_service, team, places, settings, clock),
+        ChannelLink(team, stores.references, clock),
+        overdue,
     )
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
@@ -233,4 +238,5 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         planner=planner,
         problems=problems,
         purge=purge,
+        places=places,
     )

@@ -137,6 +137,11 @@ class DocumentKeys:
         return f"routing:case:{case_id}"
 
     @staticmethod
+    def case_place(case_id: str) -> str:
+        """Where a case lives in Teams (jobs/case_places.py): its thread and card ids."""
+        return f"routing:place:{case_id}"
+
+    @staticmethod
     def delivery_problems() -> str:
         """The bounded list of delivery problems `@bot påminnelser` shows."""
         return "delivery:problems"

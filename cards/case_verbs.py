@@ -36,12 +36,8 @@ MAX_REASON_LENGTH = 500
 
 
 def card_version(case: Case) -> int:
-    """The state a card shows: the number of recorded actions.
-
-    Not `case.version`, which routing also bumps when it saves where the card lives (a write
-    that changes nothing an admin sees); a card must not turn stale because of that.
-    """
-    return len(case.events)
+    """The state a card shows: the case's version (only domain changes write a case)."""
+    return case.version
 
 
 def action_data(case: Case, **more: Any) -> dict[str, Any]:

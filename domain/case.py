@@ -165,10 +165,9 @@ class Case(BaseModel):
     assignee: Person | None = None
     servicenow_number: str = ""
     rejection_reason: str = ""
-    version: int = 0  # bumped by the repository on every successful write
-    # Where the case card lives in Teams, once routing has posted it (a channel thread).
-    thread_conversation_id: str = ""
-    card_activity_id: str = ""
+    # Bumped by the repository on every write, and only domain changes write a case (where its
+    # card lives in Teams is routing's record, jobs/case_places.py): a card shows this version.
+    version: int = 0
     events: list[Event] = Field(default_factory=list)
     # Set when the retention purge blanked the identifiers (domain/retention.py).
     purged_at: datetime | None = None

@@ -12,13 +12,10 @@ schedule. With one item per case, a handler scheduling reminder N+1 could overwr
 action had just scheduled for the new period (the reminder would be lost), and completing the
 claimed item could delete its own follow-up. Stale items cost one read each when they fire.
 
-Why `is_current` does not compare the item's key with `next_reminder(case, after_sequence=seq-1)`
-as the `domain.reminders` docstring suggests: that key holds `case.version`, which also moves on
-writes that are not actions (routing saving the thread id and the card's activity id) — comparing
-it would end the series of every new case as soon as its card is posted. The idle period is
-identified instead by the number of recorded events (only `Case.apply` appends one) and the
-reminder kind; the period's keys keep the version it started at, so a follow-up scheduled after
-such a write still has the id a retried handler would give it.
+An idle period is identified by the number of recorded events (only `Case.apply` appends one)
+and the reminder kind. Its keys hold `case.version`, which moves only with an action (where the
+card lives in Teams is routing's own record, not a write of the case), so a follow-up has the
+id a retried handler would give it.
 """
 
 from __future__ import annotations
@@ -53,7 +50,6 @@ class ScheduledReminder:
     escalate: bool
     key: str  # idempotency key and due-item id
     period: int  # how many events the case had when this idle period began
-    period_version: int  # the case version the period's keys are built from
     due_at: datetime
 
     @property
@@ -69,7 +65,6 @@ class ScheduledReminder:
             "escalate": self.escalate,
             "key": self.key,
             "period": self.period,
-            "period_version": self.period_version,
         }
 
     @classmethod
@@ -83,7 +78,6 @@ class ScheduledReminder:
                 escalate=bool(payload["escalate"]),
                 key=str(payload["key"]),
                 period=int(payload["period"]),
-                period_version=int(payload["period_version"]),
                 due_at=due_at,
             )
         except (KeyError, TypeError, ValueError) as error:
@@ -96,25 +90,18 @@ def plan_reminder(
     policy: ReminderPolicy,
     *,
     after_sequence: int = 0,
-    period_version: int | None = None,
 ) -> ScheduledReminder | None:
-    """The due item for `next_reminder(case, after_sequence=...)`; None for a final case.
-
-    `period_version` keeps the key of a running period stable (see the module docstring);
-    leave it None right after an action, when the key is exactly `Reminder.idempotency_key`.
-    """
+    """The due item for `next_reminder(case, after_sequence=...)`; None for a final case."""
     reminder = next_reminder(case, calendar, policy, after_sequence=after_sequence)
     if reminder is None:
         return None
-    version = case.version if period_version is None else period_version
     return ScheduledReminder(
         case_id=case.id,
         kind=reminder.kind,
         sequence=reminder.sequence,
         escalate=reminder.escalate,
-        key=reminder_key(case.id, version, reminder.kind, reminder.sequence),
+        key=reminder_key(case.id, case.version, reminder.kind, reminder.sequence),
         period=len(case.events),
-        period_version=version,
         due_at=reminder.due_at,
     )
 
@@ -133,9 +120,7 @@ def follow_up(
     case: Case, sent: ScheduledReminder, calendar: BusinessCalendar, policy: ReminderPolicy
 ) -> ScheduledReminder | None:
     """The next reminder of the same idle period, after `sent` went out."""
-    return plan_reminder(
-        case, calendar, policy, after_sequence=sent.sequence, period_version=sent.period_version
-    )
+    return plan_reminder(case, calendar, policy, after_sequence=sent.sequence)
 
 
 class ReminderPlanner:

@@ -26,7 +26,8 @@ from domain.services import CaseService
 from handlers.card_actions import InvokeBody
 from handlers.card_data import CardData, is_own_last_step
 from handlers.case_inputs import InvalidInput, step_inputs
-from handlers.central_team import CentralTeam, channel_of_thread
+from handlers.central_team import CentralTeam
+from jobs.case_places import CasePlaces
 from messages import text
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,11 @@ def team_id_of(context: TurnContext) -> str:
 
 
 class CaseActions:
-    def __init__(self, service: CaseService, team: CentralTeam, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, service: CaseService, team: CentralTeam, places: CasePlaces, settings: Settings, clock: Clock
+    ) -> None:
         self._service = service
+        self._places = places
         self._cases = service.cases
         self._team = team
         self._clock = clock
@@ -113,11 +117,9 @@ class CaseActions:
     async def _in_case_conversation(self, context: TurnContext, case: Case) -> bool:
         """The case's own thread; before its thread is saved, the channel it is posted to."""
         channel = channel_id_of(context)
-        if case.thread_conversation_id:
-            return (
-                context.activity.conversation.id == case.thread_conversation_id
-                and channel == channel_of_thread(case.thread_conversation_id)
-            )
+        place = await self._places.get(case.id)
+        if place is not None:
+            return context.activity.conversation.id == place.thread and channel == place.channel
         home = await self._team.home_channel(case)
         return home is not None and channel == home.channel_id
 
@@ -190,27 +192,22 @@ class CaseActions:
         detail: str,
         target: Person | None,
     ) -> InvokeBody:
-        """Act on the version read. A conflict with a write that changed nothing an admin sees
-        (routing saving the card's place) is retried once; a conflict with another admin's
-        action means they won: show the case as it is now."""
+        """Act on the version read. Only domain changes write a case, so a conflict means someone
+        acted first: our own click repeated (show the step), or another admin won (show the case
+        as it is now)."""
         seen = card_version(case)
-        for _ in range(2):
-            try:
-                saved, _event = await self._service.act(
-                    case, action, actor, context.activity.conversation.id, detail=detail, target=target
-                )
-            except CaseError as error:
-                log.info("case action %s refused by the state machine: %s", action.value, error.code)
-                return await self._card(context, case, actor, "note_not_allowed")
-            except VersionConflict:
-                fresh = await self._cases.get(case.id)
-                if fresh is not None and is_own_last_step(fresh, seen, action, actor):
-                    return await self._card(context, fresh, actor)  # our own write, retried
-                if fresh is None or card_version(fresh) != seen:
-                    return await self._card(context, fresh or case, actor, "note_conflict")
-                case = fresh
-                continue
-            if action is Action.FORWARD:
-                return card_invoke_response(create_forwarded_card(saved, context.activity.locale))
-            return await self._card(context, saved, actor)
-        return await self._card(context, case, actor, "note_conflict")
+        try:
+            saved, _event = await self._service.act(
+                case, action, actor, context.activity.conversation.id, detail=detail, target=target
+            )
+        except CaseError as error:
+            log.info("case action %s refused by the state machine: %s", action.value, error.code)
+            return await self._card(context, case, actor, "note_not_allowed")
+        except VersionConflict:
+            fresh = await self._cases.get(case.id)
+            if fresh is not None and is_own_last_step(fresh, seen, action, actor):
+                return await self._card(context, fresh, actor)  # our own write, retried
+            return await self._card(context, fresh or case, actor, "note_conflict")
+        if action is Action.FORWARD:
+            return card_invoke_response(create_forwarded_card(saved, context.activity.locale))
+        return await self._card(context, saved, actor)

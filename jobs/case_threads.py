@@ -21,9 +21,10 @@ from cards.case_texts import event_text
 from config import Settings
 from domain.case import Case, Event
 from domain.clock import Clock
-from domain.ports import CaseRepository, ConversationReferences, VersionConflict, channel_reference_key
+from domain.ports import CaseRepository, ConversationReferences, channel_reference_key
 from domain.reminders import reminder_outlook
-from handlers.central_team import CentralTeam, ChannelBinding, channel_of_thread
+from handlers.central_team import CentralTeam, ChannelBinding
+from jobs.case_places import CasePlace, CasePlaces
 from jobs.delivery import Deliveries, Problem, Recipient
 from messages import literal, text
 
@@ -71,6 +72,7 @@ class CaseThreads:
         team: CentralTeam,
         sender: Sender,
         deliveries: Deliveries,
+        places: CasePlaces,
         settings: Settings,
         clock: Clock,
     ) -> None:
@@ -79,14 +81,15 @@ class CaseThreads:
         self._team = team
         self._sender = sender
         self._deliveries = deliveries
+        self._places = places
         self._servicenow_pattern = settings.servicenow_pattern
         self._calendar = settings.business_calendar()
         self._policy = settings.reminder_policy()
         self._clock = clock
 
-    async def post(self, case: Case, channel: ChannelBinding) -> Case | None:
-        """Start the case's thread in `channel` with its card; the case with the thread saved,
-        None when the channel cannot be reached for good (reported as a leveransproblem)."""
+    async def post(self, case: Case, channel: ChannelBinding) -> CasePlace | None:
+        """Start the case's thread in `channel` with its card and record where it lives; None
+        when the channel cannot be reached for good (reported as a leveransproblem)."""
         key = await self.channel_key(channel)
         try:
             conversation_id, activity_id = await self._sender.start_thread(
@@ -98,26 +101,28 @@ class CaseThreads:
             await self._deliveries.failed(Problem(case.number, Recipient(key), "card"), failure)
             return None
         log.info("case %s posted as a new thread", case.number)
-        return await self._save(case.id, conversation_id, activity_id)
+        place = CasePlace(thread=conversation_id, card=activity_id)
+        await self._places.save(case.id, place)
+        return place
 
-    async def reply(self, case: Case, event: Event, idempotency_key: str) -> None:
+    async def reply(self, case: Case, place: CasePlace, event: Event, idempotency_key: str) -> None:
         """One short audit line in the thread: 'Karin Holm tog ärendet.'"""
         what = event_text(event, CHANNEL_LOCALE)
         reply = MessageFactory.text(
             text("thread_reply", CHANNEL_LOCALE, who=literal(event.actor.name), what=what)
         )
-        key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
-        recipient = Recipient(key, thread=case.thread_conversation_id)
+        key = await self.channel_key(ChannelBinding(place.channel))
+        recipient = Recipient(key, thread=place.thread)
         await self._deliveries.send(case, recipient, reply, what="reply", idempotency_key=idempotency_key)
 
-    async def update_card(self, case: Case, card: dict[str, Any] | None = None) -> None:
+    async def update_card(self, case: Case, place: CasePlace, card: dict[str, Any] | None = None) -> None:
         """Replace the thread's root card (by default with the case's current shared card)."""
         activity = card_activity(card or await self.shared_card(case))
-        key = await self.channel_key(ChannelBinding(channel_of_thread(case.thread_conversation_id)))
+        key = await self.channel_key(ChannelBinding(place.channel))
         try:
-            await self._sender.update(key, case.thread_conversation_id, case.card_activity_id, activity)
+            await self._sender.update(key, place.thread, place.card, activity)
         except DeliveryFailed as failure:
-            recipient = Recipient(key, thread=case.thread_conversation_id)
+            recipient = Recipient(key, thread=place.thread)
             await self._deliveries.failed(Problem(case.number, recipient, "update"), failure)
 
     async def shared_card(self, case: Case) -> dict[str, Any]:
@@ -145,18 +150,3 @@ class CaseThreads:
         conversation = {**team_reference.get("conversation", {}), "id": channel.channel_id}
         await self._references.save(channel.reference_key, {**team_reference, "conversation": conversation})
         return channel.reference_key
-
-    async def _save(self, case_id: str, conversation_id: str, activity_id: str) -> Case:
-        """Remember where the card lives; re-read and retry when an admin's action wrote first."""
-        for _ in range(5):
-            case = await self._cases.get(case_id)
-            if case is None:
-                raise NotReady(f"case {case_id} vanished")
-            if (case.thread_conversation_id, case.card_activity_id) == (conversation_id, activity_id):
-                return case
-            case.thread_conversation_id, case.card_activity_id = conversation_id, activity_id
-            try:
-                return await self._cases.update(case)
-            except VersionConflict:
-                continue
-        raise NotReady("could not save the thread: the case keeps changing")

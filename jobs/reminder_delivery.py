@@ -28,7 +28,8 @@ from domain.case import Case, Person
 from domain.ports import CaseRepository, DueItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
 from domain.reminders import ReminderKind
-from handlers.central_team import ChannelBinding, channel_of_thread, parse_people
+from handlers.central_team import ChannelBinding, parse_people
+from jobs.case_places import CasePlaces
 from jobs.delivery import Deliveries, Recipient
 from messages import literal, text
 
@@ -61,9 +62,11 @@ class ReminderDelivery:
         cases: CaseRepository,
         planner: ReminderPlanner,
         deliveries: Deliveries,
+        places: CasePlaces,
         team: Team,
         lead_ids: list[str],
     ) -> None:
+        self._places = places
         self._cases = cases
         self._planner = planner
         self._deliveries = deliveries
@@ -115,9 +118,9 @@ class ReminderDelivery:
             await self._deliver(case, reminder, Recipient(central.reference_key), _message(escalation, leads))
 
     async def _channel_target(self, case: Case) -> Recipient:
-        if case.thread_conversation_id:
-            thread_channel = ChannelBinding(channel_of_thread(case.thread_conversation_id))
-            return Recipient(thread_channel.reference_key, thread=case.thread_conversation_id)
+        place = await self._places.get(case.id)
+        if place is not None:
+            return Recipient(ChannelBinding(place.channel).reference_key, thread=place.thread)
         home = await self._team.home_channel(case)
         if home is None:
             log.warning("reminder for case %s waits for a central channel ('koppla kanal')", case.number)

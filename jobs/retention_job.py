@@ -27,6 +27,7 @@ from domain.retention import (
     purged_audit_entry,
     purged_case,
 )
+from jobs.case_places import CasePlaces
 from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, Sender, card_activity
 from jobs.delivery import Deliveries, Problem, Recipient
 
@@ -39,6 +40,7 @@ class PurgeJob:
         stores: Stores,
         planner: RetentionPlanner,
         threads: CaseThreads,
+        places: CasePlaces,
         sender: Sender,
         deliveries: Deliveries,
         posted: PostedCards,
@@ -47,6 +49,7 @@ class PurgeJob:
         self._stores = stores
         self._planner = planner
         self._threads = threads
+        self._places = places
         self._sender = sender
         self._deliveries = deliveries  # the jobs' one failure path: report permanent, raise transient
         self._posted = posted
@@ -94,8 +97,9 @@ class PurgeJob:
         return saved
 
     async def _rewrite_cards(self, case: Case) -> None:
-        if case.thread_conversation_id and case.card_activity_id:
-            await self._threads.update_card(case, create_purged_case_card(case, CHANNEL_LOCALE))
+        place = await self._places.get(case.id)
+        if place is not None and place.card:
+            await self._threads.update_card(case, place, create_purged_case_card(case, CHANNEL_LOCALE))
         posted = await self._posted.of(case.id)
         for card in posted:
             locale = str(

@@ -28,7 +28,8 @@ from domain.case import Action, Case, Event, Status
 from domain.clock import Clock
 from domain.municipalities import genitive
 from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem, user_reference_key
-from handlers.central_team import CentralTeam, channel_of_thread
+from handlers.central_team import CentralTeam
+from jobs.case_places import CasePlace, CasePlaces
 from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender
 from jobs.delivery import Deliveries, Recipient
 from messages import literal, text
@@ -55,15 +56,17 @@ class Routing:
         team: CentralTeam,
         sender: Sender,
         deliveries: Deliveries,
+        places: CasePlaces,
         settings: Settings,
         clock: Clock,
     ) -> None:
+        self._places = places
         self._cases = cases
         self._documents = documents
         self._references = references
         self._team = team
         self._deliveries = deliveries
-        self._threads = CaseThreads(cases, references, team, sender, deliveries, settings, clock)
+        self._threads = CaseThreads(cases, references, team, sender, deliveries, places, settings, clock)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register("case_filed", self.on_case_filed)
@@ -74,7 +77,7 @@ class Routing:
         if case is None:
             log.error("outbox item %s names a case that does not exist; dropped", item.item_id)
             return
-        if not case.thread_conversation_id:
+        if await self._places.get(case.id) is None:
             home = await self._team.home_channel(case)
             if home is None:
                 log.warning(
@@ -83,11 +86,8 @@ class Routing:
                     case.number,
                 )
                 raise NotReady("no central channel")
-            posted = await self._threads.post(case, home)
-            if posted is None:  # the channel is out of reach for good: reported, never retried
+            if await self._threads.post(case, home) is None:  # out of reach for good: reported
                 await self._documents.write({_progress_key(case.id): {"announced": 0, "no_thread": True}})
-            else:
-                case = posted
         if via_municipality(case):  # 3.2 / 4.2: her municipality's förvaltning has it first
             org = genitive(case.organisation.display)
             await self._notify(case, "notify_received_municipal", SendKeys.received(case.id), org=org)
@@ -100,41 +100,42 @@ class Routing:
             log.error("outbox item %s names a case that does not exist; dropped", item.item_id)
             return
         progress = await self._progress(case.id)
-        if not case.thread_conversation_id and not progress.get("no_thread"):
+        place = await self._places.get(case.id)
+        if place is None and not progress.get("no_thread"):
             raise NotReady(f"case {case.number} has no thread yet")  # case_filed posts it first
         for index in range(progress["announced"], len(case.events)):
-            case = await self._announce(case, index)
+            place = await self._announce(case, place, index)
             progress["announced"] = index + 1
             await self._documents.write({_progress_key(case.id): progress})
-        # Items for older versions find nothing new; the card is already current.
-        if case.thread_conversation_id and progress.get("card") != [case.card_activity_id, len(case.events)]:
-            await self._threads.update_card(case)
-            progress["card"] = [case.card_activity_id, len(case.events)]
+        # Items for older versions find nothing new; the card already shows this version.
+        if place is not None and progress.get("card") != [place.card, case.version]:
+            await self._threads.update_card(case, place)
+            progress["card"] = [place.card, case.version]
             await self._documents.write({_progress_key(case.id): progress})
 
-    async def _announce(self, case: Case, index: int) -> Case:
+    async def _announce(self, case: Case, place: CasePlace | None, index: int) -> CasePlace | None:
         event = case.events[index]
-        if not case.thread_conversation_id:
+        if place is None:
             pass  # the thread could not be posted (a leveransproblem): the submitter still hears
         elif event.action is Action.FORWARD:
-            case = await self._forward(case, index)
+            place = await self._forward(case, place, index)
         else:
-            await self._threads.reply(case, event, SendKeys.thread_reply(case.id, index))
+            await self._threads.reply(case, place, event, SendKeys.thread_reply(case.id, index))
         await self._tell_submitter(case, event, index)
-        return case
+        return place
 
-    async def _forward(self, case: Case, index: int) -> Case:
+    async def _forward(self, case: Case, place: CasePlace, index: int) -> CasePlace:
         """A municipal case was forwarded: say so in the municipality's thread, leave a card
         there without buttons, and start the case's thread in the central channel."""
         central = await self._team.central_channel()
         if central is None:
             log.warning("forwarded case %s waits for a central channel; retrying", case.number)
             raise NotReady("no central channel")
-        if channel_of_thread(case.thread_conversation_id) == central.channel_id:
-            return case  # already moved (a retry), or it never was in a municipality's channel
-        await self._threads.reply(case, case.events[index], SendKeys.thread_reply(case.id, index))
-        await self._threads.update_card(case, create_forwarded_card(case, CHANNEL_LOCALE))
-        return await self._threads.post(case, central) or case
+        if place.channel == central.channel_id:
+            return place  # already moved (a retry), or it never was in a municipality's channel
+        await self._threads.reply(case, place, case.events[index], SendKeys.thread_reply(case.id, index))
+        await self._threads.update_card(case, place, create_forwarded_card(case, CHANNEL_LOCALE))
+        return await self._threads.post(case, central) or place
 
     async def _tell_submitter(self, case: Case, event: Event, index: int) -> None:
         key = SendKeys.submitter(case.id, index)

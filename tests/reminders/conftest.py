@@ -24,7 +24,7 @@ from domain.reminder_schedule import ReminderPlanner
 from domain.services import CaseService
 from tests.conftest import FakeClock, RunningBot
 from tests.contract.conftest import _delete_prefix, backend  # noqa: F401  (the backend parameter)
-from tests.routing.conftest import connector, team, team_settings  # noqa: F401  (the central team over HTTP)
+from tests.routing.conftest import PostedCase, connector, team, team_settings, with_place  # noqa: F401  (the central team over HTTP)
 from tests.support.activities import ANNA, BOT, KARIN, LARS, MARIA, TENANT, User
 from tests.support.fake_connector import FakeConnector
 
@@ -117,18 +117,24 @@ class Reminders:
         assert created
         return case
 
-    async def post_thread(self, case: Case) -> Case:
+    async def post_thread(self, case: Case) -> PostedCase:
         """Let routing post the case card (its thread in the case's home channel) right now."""
         await self.drain()
-        posted = await self.stores.cases.get(case.id)
-        assert posted is not None and posted.thread_conversation_id
+        posted = await self.case(case.id)
+        assert posted.thread_conversation_id
         return posted
 
-    async def act(self, case_id: str, action: Action, by: User = KARIN, detail: str = "") -> Case:
+    async def case(self, case_id: str) -> PostedCase:
+        """The case as stored, with where routing posted it."""
+        found = await self.stores.cases.get(case_id)
+        assert found is not None
+        return await with_place(self.bot.services, found)
+
+    async def act(self, case_id: str, action: Action, by: User = KARIN, detail: str = "") -> PostedCase:
         case = await self.stores.cases.get(case_id)
         assert case is not None
         saved, _ = await self.service.act(case, action, person(by), CENTRAL, detail=detail)
-        return saved
+        return await with_place(self.bot.services, saved)
 
     async def drain(self) -> int:
         handled: int = await self.worker.run_until_idle()

@@ -9,25 +9,26 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.case import Action, Case
+from domain.case import Action
 from domain.reminder_schedule import ScheduledReminder, is_current, plan_reminder
 from domain.reminders import ReminderKind
 from tests.reminders.conftest import CENTRAL, SUNDSVALL, Reminders, dm, is_reminder
+from tests.routing.conftest import PostedCase
 from tests.support.activities import ANNA, KARIN, LARS, MARIA
 
 FAR_FUTURE = datetime(2030, 1, 1, tzinfo=UTC)
 
 
-async def _unassigned(r: Reminders) -> Case:
+async def _unassigned(r: Reminders) -> PostedCase:
     return await r.post_thread(await r.file())
 
 
-async def _taken(r: Reminders) -> Case:
+async def _taken(r: Reminders) -> PostedCase:
     case = await r.post_thread(await r.file())
     return await r.act(case.id, Action.TAKE)
 
 
-async def _sent_to_vendor(r: Reminders) -> Case:
+async def _sent_to_vendor(r: Reminders) -> PostedCase:
     case = await r.post_thread(await r.file(episode="VT-2026-1"))  # type B: no phone call
     for action, detail in (
         (Action.TAKE, ""),
@@ -40,7 +41,7 @@ async def _sent_to_vendor(r: Reminders) -> Case:
     return case
 
 
-async def _in_municipal_channel(r: Reminders) -> Case:
+async def _in_municipal_channel(r: Reminders) -> PostedCase:
     case = await r.post_thread(await r.file(MARIA, municipality="Sundsvall"))
     assert case.thread_conversation_id.startswith(SUNDSVALL)  # routing posted it there first
     return case
@@ -48,9 +49,9 @@ async def _in_municipal_channel(r: Reminders) -> Case:
 
 @dataclass(frozen=True)
 class Scenario:
-    setup: Callable[[Reminders], Awaitable[Case]]
+    setup: Callable[[Reminders], Awaitable[PostedCase]]
     progress: Action
-    recipients: Callable[[Case], set[str]]  # conversations that get the reminder
+    recipients: Callable[[PostedCase], set[str]]  # conversations that get the reminder
     marker: str  # a phrase only this kind's texts carry
 
 
@@ -131,9 +132,9 @@ async def test_each_kind_fires_once_then_stops_when_the_case_moves(reminders: Re
     assert reminders_left and all(is_current(moved, reminder) for reminder in reminders_left)
 
 
-async def test_saving_the_thread_after_filing_keeps_the_series(reminders: Reminders):
-    """Routing writes the thread id (a new case version, no action): sequence 1 is still sent,
-    once, and sequence 2 follows a business day later."""
+async def test_posting_the_card_after_filing_keeps_the_series(reminders: Reminders):
+    """Routing records where the card went (its own record, not a case write): sequence 1 is
+    sent once, and sequence 2 follows a business day later."""
     r = reminders
     case = await r.file()
     first = plan_reminder(case, r.planner.calendar, r.planner.policy)
@@ -154,7 +155,7 @@ async def test_a_case_without_a_thread_is_announced_in_the_central_channel(remin
     case = await r.file()
     r.connector.fail_next = [403]  # the card cannot be posted as a thread (a leveransproblem)
     await r.drain()
-    assert not (await r.stores.cases.get(case.id)).thread_conversation_id  # type: ignore[union-attr]
+    assert not (await r.case(case.id)).thread_conversation_id
     first = plan_reminder(case, r.planner.calendar, r.planner.policy)
     assert first is not None
     r.clock.now = first.due_at

@@ -46,12 +46,13 @@ def test_right_after_an_action_the_item_id_is_the_policys_idempotency_key():
     assert ScheduledReminder.from_payload(planned.payload(), planned.due_at) == planned
 
 
-def test_a_write_that_is_not_an_action_keeps_the_period_and_its_keys():
-    planned = plan_reminder(_case(version=1), CALENDAR, POLICY)
-    assert planned is not None
-    saved_thread = _case(version=2)  # routing stored the thread id
-    assert is_current(saved_thread, planned)
-    after = follow_up(saved_thread, planned, CALENDAR, POLICY)
+def test_the_follow_up_belongs_to_the_same_period_and_version():
+    # Only actions write a case (where its card lives is routing's record), so the version the
+    # period started at is the version its follow-ups carry.
+    case = _case(version=1)
+    planned = plan_reminder(case, CALENDAR, POLICY)
+    assert planned is not None and is_current(case, planned)
+    after = follow_up(case, planned, CALENDAR, POLICY)
     assert after is not None and after.item_id == "reminder:case-1:v1:unassigned:2" and after.escalate
 
 

@@ -43,8 +43,10 @@ from domain.case import Action, Case, Organisation, OrgKind
 from domain.clock import STOCKHOLM
 from domain.intake import IntakeDraft
 from domain.reminder_schedule import ScheduledReminder, follow_up, plan_reminder
+from jobs.case_places import CasePlace
 from tests.conftest import FakeClock
 from tests.reminders.conftest import CENTRAL, dm, person, reference
+from tests.routing.conftest import PostedCase, with_place
 from tests.support.activities import LARS, User
 from tests.support.fake_connector import FakeConnector
 from tests.support.redis_server import RedisServer, free_port
@@ -95,7 +97,9 @@ def _due_until(case: Case, settings: Settings, until: datetime) -> list[Schedule
     return due
 
 
-async def _seed(redis_url: str, connector: FakeConnector, settings: Settings, monday: date) -> list[Case]:
+async def _seed(
+    redis_url: str, connector: FakeConnector, settings: Settings, monday: date
+) -> list[PostedCase]:
     """Cases filed Monday 09:00 through the production app's use cases (its worker off), threads
     posted, some taken 09:30."""
     clock = FakeClock(_at(monday, 9))
@@ -105,7 +109,8 @@ async def _seed(redis_url: str, connector: FakeConnector, settings: Settings, mo
     runner = web.AppRunner(create_app(seeding, clock=clock))
     await runner.setup()
     try:
-        stores, service = runner.app[SERVICES].stores, runner.app[SERVICES].cases
+        services = runner.app[SERVICES]
+        stores, service = services.stores, services.cases
         await stores.references.save(f"channel:{CENTRAL}", reference(connector.url, CENTRAL))
         for admin in ADMINS:
             await stores.references.save(f"user:{admin.aad_id}", reference(connector.url, dm(admin), admin))
@@ -126,13 +131,13 @@ async def _seed(redis_url: str, connector: FakeConnector, settings: Settings, mo
             case, created = await service.file(draft, person(staff), dm(staff))
             assert created
             # What routing did when the card went out: the case has its thread in the channel.
-            case.thread_conversation_id = f"{CENTRAL};messageid={1000 + n}"
-            case.card_activity_id = f"card-{n}"
-            case = await stores.cases.update(case)
+            await services.places.save(
+                case.id, CasePlace(thread=f"{CENTRAL};messageid={1000 + n}", card=f"card-{n}")
+            )
             if n % TAKEN_EVERY == 0:
                 clock.now = _at(monday, 9, 30)
                 case, _ = await service.act(case, Action.TAKE, person(ADMINS[n % len(ADMINS)]), CENTRAL)
-            cases.append(case)
+            cases.append(await with_place(services, case))
         return cases
     finally:
         await runner.cleanup()

@@ -4,6 +4,7 @@ file cases, drain the outbox and click case-card buttons from a channel thread."
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +104,22 @@ def verbs_of(card: dict[str, Any]) -> set[str]:
     return found - {None}
 
 
+class PostedCase(Case):
+    """A test's view of a case: the case plus where routing posted it (jobs/case_places.py)."""
+
+    thread_conversation_id: str = ""
+    card_activity_id: str = ""
+
+
+async def with_place(services: Any, case: Case) -> PostedCase:
+    place = await services.places.get(case.id)
+    return PostedCase(
+        **case.model_dump(),
+        thread_conversation_id=place.thread if place else "",
+        card_activity_id=place.card if place else "",
+    )
+
+
 @dataclass
 class Team:
     """Drives the central team's side of a running bot."""
@@ -175,10 +192,10 @@ class Team:
         assert created
         return case
 
-    async def case(self, case_id: str) -> Case:
+    async def case(self, case_id: str) -> PostedCase:
         found = await self.bot.services.stores.cases.get(case_id)
         assert found is not None
-        return found
+        return await with_place(self.bot.services, found)
 
     async def invoke(
         self,
@@ -220,7 +237,7 @@ class Team:
     async def view(self, user: User, case: Case) -> dict[str, Any]:
         """The card as `user` sees it after Teams refreshed it."""
         fresh = await self.case(case.id)
-        data = {"case_id": fresh.id, "version": len(fresh.events)}
+        data = {"case_id": fresh.id, "version": fresh.version}
         status, body = await self.invoke(user, "case.refresh", data)
         assert status == 200, body
         card: dict[str, Any] = body["value"]
@@ -230,7 +247,17 @@ class Team:
         return [a.get("text") or "" for a in self.connector.to_conversation(f"a:personal-{user.id}")]
 
     def thread_texts(self, case: Case) -> list[str]:
-        return [a.get("text") or "" for a in self.connector.to_conversation(case.thread_conversation_id)]
+        """What arrived in the case's thread (the latest one Teams created for it)."""
+        return [a.get("text") or "" for a in self.connector.to_conversation(self.thread_id(case.id))]
+
+    def thread_id(self, case_id: str) -> str:
+        """The conversation id of the latest thread whose root card is this case's."""
+        found = ""
+        for params in self.connector.created:
+            root = params.get("activity") or {}
+            if case_id in json.dumps(root.get("attachments") or []):
+                found = str(root.get("_conversation") or "")
+        return found
 
 
 @pytest.fixture
