@@ -61,7 +61,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
-unit: $(STAMP) $(RUN_STAMP) deployment/teams-app/node_modules
+unit: $(STAMP) $(RUN_STAMP) $(CHECKS_STAMP) deployment/teams-app/node_modules
 	@command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server"; exit 1; }
 	$(BIN)/python -m pytest -q
 
