@@ -204,9 +204,16 @@ class OutboxWorker:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Cancel the loop and wait at most `timeout` s: shutdown (SIGTERM, a test's teardown)
+        must be bounded even if a job is stuck in a call that does not honour cancellation."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            log.error("outbox worker did not stop within %.0f s of being cancelled; left behind", timeout)
+            return
+        with contextlib.suppress(BaseException):  # cancelled, or its last error (already logged)
+            task.result()
