@@ -37,11 +37,13 @@ from domain.queue import CaseQueue
 from domain.reminder_schedule import ReminderPlanner
 from domain.retention import PostedCards, RetentionPlanner
 from domain.services import CaseService, Outbox
+from domain.stats_report import StatisticsService
 from handlers.card_actions import CardActions
 from handlers.case_actions import CaseActions
 from handlers.central_team import CentralTeam
 from handlers.channel_commands import ChannelCommands, ChannelLink
 from handlers.reminder_command import OverdueCommand
+from handlers.stats_command import StatsCommand
 from handlers.triggers import build_triggers
 from jobs.case_places import CasePlaces
 from jobs.case_threads import CaseThreads
@@ -84,6 +86,7 @@ class App:
     problems: DeliveryProblems
     purge: PurgeJob
     places: CasePlaces
+    statistics: StatisticsService
     _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
@@ -113,6 +116,7 @@ class App:
             await self.purge.catch_up()
         except StoreUnavailable as error:  # the bot still starts; the next start catches up
             log.warning("retention catch-up skipped, store unavailable: %s", error)
+        await self.statistics.backfill_at_start()  # cases filed before the statistics existed
         if self.settings.outbox_poll_seconds > 0:
             self.worker.start()
 
@@ -185,6 +189,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         plan=planner.planned,
         intakes_per_hour=settings.intakes_per_user_hour,
         after_change=retention.after_change,  # a missed one is caught up at start
+        calendar=planner.calendar,
     )
     team = CentralTeam(settings, stores.documents)
     problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
@@ -205,10 +210,12 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     expiry.register(worker)
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
     overdue = OverdueCommand(queue, team, clock, problems)
+    statistics = StatisticsService(stores.stats, planner.calendar, clock)
     card_actions, channel_commands = build_triggers(
         CaseActions(case_service, team, places, settings, clock),
         ChannelLink(team, stores.references, clock),
         overdue,
+        StatsCommand(statistics, team, settings, planner.calendar),
     )
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
@@ -239,4 +246,5 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         problems=problems,
         purge=purge,
         places=places,
+        statistics=statistics,
     )

@@ -52,7 +52,8 @@ def unavailable_on_redis_errors(
 
 
 def follow_up_args(keys: KeyBuilder, case_id: str, follow: FollowUps) -> tuple[list[str], str]:
-    """The four keys the FOLLOW_UPS Lua function writes, and its JSON argument."""
+    """The keys the FOLLOW_UPS Lua function writes (audit, the due index's three, the counted
+    set, then one statistics hash per month), and its JSON argument."""
     if any(entry.case_id != case_id for entry in follow.audit):
         raise ValueError("a case write carries audit entries of its own case only")
     due = [
@@ -63,8 +64,24 @@ def follow_up_args(keys: KeyBuilder, case_id: str, follow: FollowUps) -> tuple[l
         ]
         for item in follow.due
     ]
-    arg = json_text({"audit": [entry.model_dump_json() for entry in follow.audit], "due": due})
-    return [keys.audit(case_id), keys.due_schedule(), keys.due_items(), keys.due_claims()], arg
+    months = list(dict.fromkeys(count.month for count in follow.stats))
+    stats = [[months.index(c.month) + 1, c.field, c.amount] for c in follow.stats]
+    arg = json_text(
+        {
+            "audit": [entry.model_dump_json() for entry in follow.audit],
+            "due": due,
+            "stats": stats,
+            "ns": len(months),
+        }
+    )
+    fixed = [
+        keys.audit(case_id),
+        keys.due_schedule(),
+        keys.due_items(),
+        keys.due_claims(),
+        keys.cases_counted(),
+    ]
+    return fixed + [keys.stats_month(month) for month in months], arg
 
 
 def json_text(value: Any) -> str:
@@ -88,23 +105,28 @@ end
 return 0
 """
 
-# Follow-ups (FollowUps) written in the same script as the case: audit entries and due items.
-# KEYS[a..a+3]: audit list, due schedule zset, due items hash, due claims hash. `f` is the
-# decoded JSON {"audit": [entry JSON...], "due": [[id, score, item JSON]...]}: decoded before
-# anything is written, so a bad argument fails the script with nothing changed.
+# Follow-ups (FollowUps) written in the same script as the case: audit entries, due items and,
+# for a case the statistics count, their counters. KEYS[a..a+4]: audit list, due schedule zset,
+# due items hash, due claims hash, counted set; then `f.ns` statistics hashes. `f` is the
+# decoded JSON {"audit": [entry JSON...], "due": [[id, score, item JSON]...], "stats": [[month
+# key offset, field, amount]...], "ns": n}: decoded before anything is written, so a bad
+# argument fails the script with nothing changed.
 FOLLOW_UPS = """
-local function follow_ups(f, a)
+local function follow_ups(f, a, counted)
   for _, entry in ipairs(f.audit) do redis.call('RPUSH', KEYS[a], entry) end
   for _, d in ipairs(f.due) do
     redis.call('ZADD', KEYS[a + 1], d[2], d[1])
     redis.call('HSET', KEYS[a + 2], d[1], d[3])
     redis.call('HDEL', KEYS[a + 3], d[1])
   end
+  if counted then
+    for _, s in ipairs(f.stats) do redis.call('HINCRBY', KEYS[a + 4 + s[1]], s[2], s[3]) end
+  end
 end
 """
 
 # KEYS: case hash, year counter, number→id hash, idle sorted set, audit, due schedule, due
-# items, due claims, index sets... ARGV: body with a placeholder, placeholder, number prefix,
+# items, due claims, counted set, statistics hashes (f.ns), index sets... ARGV: body with a placeholder, placeholder, number prefix,
 # case id, version, index keys JSON, write token, idle score ('' = not idle: KEYS[4] is then
 # unused), follow-ups JSON. Returns the case number, or false when another create holds the id.
 CREATE_CASE = (
@@ -124,14 +146,15 @@ if ARGV[8] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[8], ARGV[4])
   redis.call('HSET', KEYS[1], 'zidx', KEYS[4])
 end
-for i = 9, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
-follow_ups(f, 5)
+for i = 10 + f.ns, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+redis.call('SADD', KEYS[9], ARGV[4])
+follow_ups(f, 5, true)
 return number
 """
 )
 
-# KEYS: case hash, new idle sorted set, audit, due schedule, due items, due claims, new index
-# sets... ARGV: expected version, new version, body, case id, new index keys JSON, write token,
+# KEYS: case hash, new idle sorted set, audit, due schedule, due items, due claims, counted set,
+# statistics hashes (f.ns), new index sets... ARGV: expected version, new version, body, case id, new index keys JSON, write token,
 # idle score ('' = no longer idle), follow-ups JSON.
 # Returns 1 written, 0 version conflict, -1 no such case.
 UPDATE_CASE = (
@@ -143,7 +166,7 @@ if not current[1] then return -1 end
 if current[2] == ARGV[6] then return 1 end
 if current[1] ~= ARGV[1] then return 0 end
 for _, key in ipairs(cjson.decode(current[3])) do redis.call('SREM', key, ARGV[4]) end
-for i = 7, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+for i = 8 + f.ns, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
 if current[4] then redis.call('ZREM', current[4], ARGV[4]) end
 if ARGV[7] ~= '' then
   redis.call('ZADD', KEYS[2], ARGV[7], ARGV[4])
@@ -152,10 +175,20 @@ else
   redis.call('HDEL', KEYS[1], 'zidx')
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3], 'idx', ARGV[5], 'w', ARGV[6])
-follow_ups(f, 3)
+follow_ups(f, 3, redis.call('SISMEMBER', KEYS[7], ARGV[4]) == 1)
 return 1
 """
 )
+
+# KEYS: case hash, counted set, statistics hashes. ARGV: case id, expected version, then per
+# counter: the offset of its hash in KEYS (1 = KEYS[3]), field, amount. Counts a case filed
+# before the statistics existed, once: 1 counted now, 0 already counted or changed meanwhile.
+COUNT_CASE = """
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[2] then return 0 end
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+for i = 3, #ARGV, 3 do redis.call('HINCRBY', KEYS[2 + tonumber(ARGV[i])], ARGV[i + 1], ARGV[i + 2]) end
+return 1
+"""
 
 # KEYS: index sets to intersect. ARGV[1]: case key prefix. One snapshot: a case changing
 # status meanwhile is either wholly in or wholly out of the answer.

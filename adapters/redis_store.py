@@ -28,6 +28,7 @@ from adapters import redis_common as lua
 from adapters.redis_audit import RedisAudit
 from adapters.redis_cases import RedisCases
 from adapters.redis_common import json_text, unavailable_on_redis_errors
+from adapters.redis_stats import RedisStatistics
 from adapters.send_markers import RedisSendMarkers
 from adapters.store_keys import KeyBuilder, from_micros, to_micros, ttl_millis
 from domain.ports import (
@@ -40,6 +41,7 @@ from domain.ports import (
     DueItem,
     SeenActivities,
     SendMarkers,
+    Statistics,
     VersionConflict,
 )
 
@@ -202,6 +204,7 @@ class RedisStores:
         self.due: DueIndex = RedisDueIndex(client, keys)
         self.seen: SeenActivities = RedisSeen(client, keys)
         self.markers: SendMarkers = RedisSendMarkers(client, keys)
+        self.stats: Statistics = RedisStatistics(client, keys)
 
     @classmethod
     def from_url(

@@ -66,11 +66,11 @@ class SqliteCases:
             ).fetchall()
             stored = case.model_copy(update={"number": case_number(year, n)})
             conn.execute(
-                f"INSERT INTO cases (id, number, created_at, {_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO cases (id, number, created_at, stats_counted, {_COLUMNS})"
+                " VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, stored.number, to_micros(stored.created_at), *_columns(stored)),
             )
-            write_follow_ups(conn, follow)  # same transaction: all of it or none
+            write_follow_ups(conn, follow, counted=True)  # same transaction: all of it or none
             return stored.model_dump_json()
 
         return bind_case(Case.model_validate_json(await self._db.write(create)))
@@ -94,7 +94,8 @@ class SqliteCases:
                 (*_columns(stored), case.id, case.version),
             ).rowcount
             if changed == 1:
-                write_follow_ups(conn, follow)  # same transaction: all of it or none
+                ((counted,),) = conn.execute("SELECT stats_counted FROM cases WHERE id = ?", (case.id,))
+                write_follow_ups(conn, follow, counted=bool(counted))  # same transaction
                 return
             if conn.execute("SELECT 1 FROM cases WHERE id = ?", (case.id,)).fetchone() is None:
                 raise VersionConflict(f"case {case.id} does not exist")

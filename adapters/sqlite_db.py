@@ -32,7 +32,7 @@ _SCHEMA = (
         id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
         is_open INTEGER NOT NULL, organisation TEXT NOT NULL, submitter_id TEXT NOT NULL,
         assignee_id TEXT, created_at INTEGER NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
-        idle_kind TEXT, idle_since INTEGER)""",
+        idle_kind TEXT, idle_since INTEGER, stats_counted INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX IF NOT EXISTS cases_by_status ON cases (status, created_at)",
     "CREATE INDEX IF NOT EXISTS cases_by_open ON cases (is_open, created_at)",
     "CREATE INDEX IF NOT EXISTS cases_by_organisation ON cases (organisation, created_at)",
@@ -40,6 +40,11 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS cases_by_assignee ON cases (assignee_id, created_at)",
     # The idle index: open cases by reminder kind and start of the idle period (overdue, overview).
     "CREATE INDEX IF NOT EXISTS cases_idle ON cases (idle_kind, idle_since, id)",
+    # Cases the statistics do not count yet (filed before they existed): few or none.
+    "CREATE INDEX IF NOT EXISTS cases_uncounted ON cases (id) WHERE stats_counted = 0",
+    """CREATE TABLE IF NOT EXISTS stats (
+        month TEXT NOT NULL, field TEXT NOT NULL, value INTEGER NOT NULL,
+        PRIMARY KEY (month, field)) WITHOUT ROWID""",
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     """CREATE TABLE IF NOT EXISTS audit (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, body TEXT NOT NULL)""",
@@ -182,6 +187,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
         if "TABLE IF NOT EXISTS cases " in statement:
             _add_idle_columns(conn)  # before the index on those columns is created
+            _add_stats_column(conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -201,3 +207,10 @@ def _add_idle_columns(conn: sqlite3.Connection) -> None:
         [(*idle_columns(Case.model_validate_json(body)), case_id) for case_id, body in rows],
     )
     log.info("sqlite store: idle index added for %d open cases", len(rows))
+
+
+def _add_stats_column(conn: sqlite3.Connection) -> None:
+    """Files from before the statistics: their cases start uncounted (the backfill counts them)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(cases)")}
+    if "stats_counted" not in columns:
+        conn.execute("ALTER TABLE cases ADD COLUMN stats_counted INTEGER NOT NULL DEFAULT 0")

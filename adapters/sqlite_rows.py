@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from adapters.store_keys import to_micros
-from domain.ports import AuditEntry, FollowUps
+from domain.ports import AuditEntry, FollowUps, StatCount
 
 _UPSERT_DUE = (
     "INSERT INTO due (item_id, due_at, visible_at, payload, claim_token) VALUES (?, ?, ?, ?, NULL)"
@@ -29,8 +30,21 @@ def upsert_due(conn: sqlite3.Connection, item_id: str, due_at: datetime, payload
     )
 
 
-def write_follow_ups(conn: sqlite3.Connection, follow: FollowUps) -> None:
+_ADD_STAT = (
+    "INSERT INTO stats (month, field, value) VALUES (?, ?, ?)"
+    " ON CONFLICT (month, field) DO UPDATE SET value = value + excluded.value"
+)
+
+
+def add_stats(conn: sqlite3.Connection, counts: Iterable[StatCount]) -> None:
+    conn.executemany(_ADD_STAT, [(c.month, c.field, c.amount) for c in counts])
+
+
+def write_follow_ups(conn: sqlite3.Connection, follow: FollowUps, *, counted: bool) -> None:
+    """The follow-ups of a case write; its statistics only when the case is `counted`."""
     for entry in follow.audit:
         insert_audit(conn, entry)
     for item in follow.due:
         upsert_due(conn, item.item_id, item.due_at, item.payload)
+    if counted:
+        add_stats(conn, follow.stats)

@@ -20,6 +20,7 @@ from adapters.send_markers import SqliteSendMarkers
 from adapters.sqlite_cases import SqliteCases
 from adapters.sqlite_db import SqliteDatabase, checkpoint
 from adapters.sqlite_rows import insert_audit, upsert_due
+from adapters.sqlite_stats import SqliteStatistics
 from adapters.store_keys import from_micros, to_micros
 from domain.clock import Clock, utc_now
 from domain.ports import (
@@ -33,6 +34,7 @@ from domain.ports import (
     DueItem,
     SeenActivities,
     SendMarkers,
+    Statistics,
     VersionConflict,
 )
 
@@ -225,6 +227,7 @@ class SqliteStores:
         self.due: DueIndex = SqliteDueIndex(db)
         self.seen: SeenActivities = SqliteSeen(db, clock)
         self.markers: SendMarkers = SqliteSendMarkers(db, clock)
+        self.stats: Statistics = SqliteStatistics(db)
 
     @classmethod
     async def open(cls, data_dir: Path, *, clock: Clock = utc_now, busy_timeout: float = 5.0) -> SqliteStores:

@@ -73,6 +73,14 @@ class KeyBuilder:
         """Sorted set: open case ids of one reminder kind, scored by updated_at (UTC µs)."""
         return self._key("cases", "idle", kind)
 
+    def cases_counted(self) -> str:
+        """Set: ids of the cases the statistics count (all but those filed before they existed)."""
+        return self._key("cases", "counted")
+
+    def stats_month(self, month: str) -> str:
+        """Hash counter → count, of one Stockholm month ("2026-11"; domain/statistics.py)."""
+        return self._key("stats", month)
+
     def case_indexes(self, case: Case) -> list[str]:
         """The index sets `case` belongs to in its current state."""
         keys = [

@@ -49,11 +49,24 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class StatCount:
+    """One statistics counter to add to (domain/statistics.py): `field` of Stockholm `month`."""
+
+    month: str  # "2026-11"
+    field: str
+    amount: int = 1
+
+
+@dataclass(frozen=True)
 class FollowUps:
-    """What must be stored with a case write, in the same transaction, or not at all."""
+    """What must be stored with a case write, in the same transaction, or not at all.
+
+    `stats` are added only to a case the statistics already count (every case created since
+    they exist; older ones once the backfill has counted them, `Statistics.count`)."""
 
     audit: tuple[AuditEntry, ...] = ()
     due: tuple[OutboxItem, ...] = ()
+    stats: tuple[StatCount, ...] = ()
 
 
 NO_FOLLOW_UPS = FollowUps()
@@ -142,6 +155,27 @@ class CaseRepository(Protocol):
         """Write `case` and its follow-ups if the stored version still equals `case.version`;
         returns it with version + 1. Raises VersionConflict otherwise (nothing is written; the
         caller re-reads and decides)."""
+        ...
+
+
+class Statistics(Protocol):
+    """The statistics counters per month, kept by the case writes (FollowUps.stats)."""
+
+    async def months(self, months: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Every counter of each month ("2026-11"); a month without any is left out."""
+        ...
+
+    async def pending(self) -> int:
+        """How many stored cases the statistics do not count yet (written before they existed)."""
+        ...
+
+    async def uncounted(self, cursor: str = "", limit: int = 500) -> tuple[str, list[Case]]:
+        """A batch of cases not counted yet and the cursor of the next batch ("" = done)."""
+        ...
+
+    async def count(self, case: Case, counts: Sequence[StatCount]) -> bool:
+        """Add `counts` and mark the case counted, atomically, if it is still uncounted and at
+        `case.version`; False otherwise (counted meanwhile, or changed: read it again)."""
         ...
 
 
@@ -240,6 +274,7 @@ class Stores(Protocol):
     due: DueIndex
     seen: SeenActivities
     markers: SendMarkers
+    stats: Statistics
     backend: str
 
     async def ping(self) -> None:

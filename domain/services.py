@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.business_time import BusinessCalendar
 from domain.case import Action, Case, CaseError, Event, OrgKind, Person, Status
 from domain.clock import Clock
 from domain.intake import IntakeDraft
@@ -23,10 +24,12 @@ from domain.ports import (
     DueIndex,
     FollowUps,
     OutboxItem,
+    StatCount,
     StoreUnavailable,
     VersionConflict,
     WriteOutcomeUnknown,
 )
+from domain.statistics import event_counts, filing_counts
 
 
 class IntakeLimitReached(Exception):
@@ -78,6 +81,7 @@ class CaseService:
         after_change: Callable[[Case], Awaitable[None]] | None = None,
         plan: Callable[[Case], OutboxItem | None] | None = None,
         intakes_per_hour: int = 0,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         self.cases = cases
         self._audit = audit
@@ -90,6 +94,7 @@ class CaseService:
         # The reminder a stored case needs next (ReminderPlanner.planned): written with the case.
         self._plan = plan or _no_plan
         self._intakes_per_hour = intakes_per_hour  # 0 = no cap
+        self._calendar = calendar or BusinessCalendar()  # statistics count business hours
 
     async def file(
         self, draft: IntakeDraft, submitter: Person, conversation_id: str, *, capped: bool = False
@@ -110,7 +115,8 @@ class CaseService:
         filed = AuditEntry(
             case_id=new.id, at=now, actor=submitter, what="filed", conversation_id=conversation_id
         )
-        follow = self._follow_ups(new, filed, self._outbox.item(new.id, "case_filed", case_id=new.id))
+        item = self._outbox.item(new.id, "case_filed", case_id=new.id)
+        follow = self._follow_ups(new, filed, item, filing_counts(new))
         try:
             case = await _outcome_unknown_on_outage(self.cases.create(new, follow))
         except VersionConflict:  # a second click filed the same draft a moment earlier
@@ -148,7 +154,8 @@ class CaseService:
         changed = self._outbox.item(
             f"{case.id}:{next_version}", "case_changed", case_id=case.id, version=next_version
         )
-        follow = self._follow_ups(case.model_copy(update={"version": next_version}), audit, changed)
+        stats = event_counts(case, len(case.events) - 1, self._calendar)
+        follow = self._follow_ups(case.model_copy(update={"version": next_version}), audit, changed, stats)
         saved = await _outcome_unknown_on_outage(self.cases.update(case, follow))
         self._outbox.wake()
         await self._after_change(saved)
@@ -164,9 +171,12 @@ class CaseService:
         if sum(case.created_at > since for case in mine) >= self._intakes_per_hour:
             raise IntakeLimitReached(self._intakes_per_hour)
 
-    def _follow_ups(self, stored: Case, audit: AuditEntry, item: OutboxItem) -> FollowUps:
+    def _follow_ups(
+        self, stored: Case, audit: AuditEntry, item: OutboxItem, stats: tuple[StatCount, ...]
+    ) -> FollowUps:
         reminder = self._plan(stored)
-        return FollowUps(audit=(audit,), due=(item,) if reminder is None else (item, reminder))
+        due = (item,) if reminder is None else (item, reminder)
+        return FollowUps(audit=(audit,), due=due, stats=stats)
 
     async def refuse(self, case_id: str, actor: Person, conversation_id: str, reason: str) -> None:
         """Record an action that was refused (wrong conversation, not an admin): changes nothing."""

@@ -41,16 +41,30 @@ def command_text(context: TurnContext) -> str:
     return " ".join(words.split()).lower()
 
 
+def command_argument(context: TurnContext, names: tuple[str, ...]) -> str:
+    """What follows the command's name (`statistik 2026` → "2026"); "" when nothing does."""
+    words = command_text(context)
+    for name in sorted(names, key=len, reverse=True):
+        if words == name or words.startswith(name + " "):
+            return words[len(name) :].strip()
+    return ""
+
+
 class ChannelCommands:
     def __init__(self) -> None:
         self._commands: dict[str, ChannelCommand] = {}
+        self._with_argument: dict[str, ChannelCommand] = {}
 
-    def register(self, names: tuple[str, ...], command: ChannelCommand) -> None:
+    def register(self, names: tuple[str, ...], command: ChannelCommand, *, argument: bool = False) -> None:
+        """`argument`: the command also answers its name followed by more words."""
         for name in names:
             self._commands[name] = command
+            if argument:
+                self._with_argument[name] = command
 
     async def on_message(self, context: TurnContext) -> None:
-        command = self._commands.get(command_text(context))
+        words = command_text(context)
+        command = self._commands.get(words) or self._with_argument.get(words.split(" ", 1)[0])
         if command is not None:
             await command(context)
             return

@@ -11,6 +11,7 @@ from handlers.card_actions import CardActions, Handler
 from handlers.case_actions import CaseActions
 from handlers.channel_commands import HELP_NAMES, ChannelCommand, ChannelCommands, ChannelLink, channel_help
 from handlers.reminder_command import OverdueCommand
+from handlers.stats_command import StatsCommand
 
 
 def card_verbs(actions: CaseActions) -> dict[str, Handler]:
@@ -27,8 +28,15 @@ def channel_words(link: ChannelLink, overdue: OverdueCommand) -> dict[tuple[str,
     }
 
 
+def channel_words_with_argument(stats: StatsCommand) -> dict[tuple[str, ...], ChannelCommand]:
+    """Commands that take more words after their name (`statistik 2026-11`)."""
+    return {
+        StatsCommand.NAMES: stats,  # statistik [period]: filed, outcomes, lead times (admins)
+    }
+
+
 def build_triggers(
-    actions: CaseActions, link: ChannelLink, overdue: OverdueCommand
+    actions: CaseActions, link: ChannelLink, overdue: OverdueCommand, stats: StatsCommand
 ) -> tuple[CardActions, ChannelCommands]:
     cards = CardActions()
     cards.on_refused = actions.refuse_forged
@@ -37,4 +45,6 @@ def build_triggers(
     commands = ChannelCommands()
     for names, command in channel_words(link, overdue).items():
         commands.register(names, command)
+    for names, command in channel_words_with_argument(stats).items():
+        commands.register(names, command, argument=True)
     return cards, commands

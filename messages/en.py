@@ -21,7 +21,11 @@ MESSAGES: dict[str, str] = {
     "help_channel": (
         "**Skyddad ID in the administration channel**\n\n"
         "- @Skyddad ID **link channel** – make this the central case channel (admins only).\n"
-        "- @Skyddad ID **reminders** – list cases that have waited too long.\n\n"
+        "- @Skyddad ID **reminders** – list cases that have waited too long.\n"
+        "- @Skyddad ID **statistics** – cases filed, outcomes and lead times of the last 12 "
+        "months; or a period: **statistics 2026**, **statistics 2026-11**, "
+        "**statistics 2026-01 to 2026-06**, **statistics 6 months**, **statistics this year**, "
+        "**statistics last month** (admins only).\n\n"
         "Every case gets its own thread with a card where the steps are acknowledged."
     ),
     "unknown_command": "I did not understand that. Type **new report**, **my cases** or **help**.",
@@ -378,4 +382,47 @@ MESSAGES: dict[str, str] = {
     "case_reminder": "Reminder",
     "case_reminder_next": "next {when}",
     "case_reminder_overdue": "⚠️ overdue by {hours} business hours – next reminder {when}",
+    # --- statistics (handlers/stats_command.py, cards/stats_card.py) -------------------------
+    "stats_central_only": "**statistics** works only in the administration channel.",
+    "stats_refused": "Only the administration's admins can see the statistics.",
+    "stats_period_unknown": (
+        "I did not understand the period. Type for example **statistics** (the last 12 months), "
+        "**statistics 2026**, **statistics 2026-11**, **statistics 2026-01 to 2026-06**, "
+        "**statistics 6 months**, **statistics this year** or **statistics last month**."
+    ),
+    "stats_period_too_long": "The statistics show at most 36 months at a time – pick a shorter period.",
+    "stats_title": "Statistics {period}",
+    "stats_summary": (
+        "**{filed}** cases filed (type A {a}, type B {b}) · **{closed}** closed · "
+        "**{rejected}** not protected · **{withdrawn}** withdrawn"
+    ),
+    "stats_none": "No case was filed or ended in this period.",
+    "stats_filed_heading": "Cases filed per month",
+    "stats_filed_quarter_heading": "Cases filed per quarter",
+    "stats_quarter": "Q{quarter} {year}",
+    "stats_legend": "Blue bar: type A (no care episode) · green: type B (ongoing care episode)",
+    "stats_org_heading": "Filed per organisation",
+    "stats_ended_heading": "How the cases ended",
+    "stats_outcome_closed": "Closed",
+    "stats_outcome_rejected": "Not protected",
+    "stats_outcome_withdrawn": "Withdrawn",
+    "stats_durations_heading": "Lead times in business time (median · 90th percentile · count)",
+    "stats_durations_none": "No step was recorded in this period.",
+    "stats_duration_value": "{median} · {p90} · {count}",
+    "stats_hours": "{value} h",
+    "stats_days": "{value} days",
+    "stats_metric_forward": "At the municipality before forwarding",
+    "stats_metric_take": "Waiting for an assignee",
+    "stats_metric_record_call": "Call with the submitter (type A)",
+    "stats_metric_record_address_update": "Address update",
+    "stats_metric_confirm_protected": "Protected identity confirmed",
+    "stats_metric_record_process_closed": "Process closed",
+    "stats_metric_record_sent_to_vendor": "Sent to the vendor",
+    "stats_metric_vendor": "Waiting for the vendor",
+    "stats_metric_lead": "Whole case, filed to closed",
+    "stats_footnote": (
+        "Counted in office time (weekdays {opens}–{closes}, Swedish holidays off); percentiles are "
+        "rounded to their interval (at most 25 %). Purged cases still count."
+    ),
+    "month_names": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
 }

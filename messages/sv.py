@@ -23,7 +23,11 @@ MESSAGES: dict[str, str] = {
         "**Skyddad ID i förvaltningens kanal**\n\n"
         "- @Skyddad ID **koppla kanal** – gör den här kanalen till den centrala ärendekanalen "
         "(endast administratörer).\n"
-        "- @Skyddad ID **påminnelser** – visa ärenden som väntar för länge.\n\n"
+        "- @Skyddad ID **påminnelser** – visa ärenden som väntar för länge.\n"
+        "- @Skyddad ID **statistik** – inkomna ärenden, utfall och ledtider de senaste 12 "
+        "månaderna; eller en period: **statistik 2026**, **statistik 2026-11**, "
+        "**statistik 2026-01 till 2026-06**, **statistik 6 månader**, **statistik i år**, "
+        "**statistik förra månaden** (endast administratörer).\n\n"
         "Varje ärende får en egen tråd med ett kort där stegen kvitteras."
     ),
     "unknown_command": ("Jag förstod inte det. Skriv **ny anmälan**, **mina ärenden** eller **hjälp**."),
@@ -392,4 +396,47 @@ MESSAGES: dict[str, str] = {
     "case_reminder": "Påminnelse",
     "case_reminder_next": "nästa {when}",
     "case_reminder_overdue": "⚠️ försenat {hours} arbetstimmar – nästa påminnelse {when}",
+    # --- statistik (handlers/stats_command.py, cards/stats_card.py) ---------------------------
+    "stats_central_only": "**statistik** fungerar bara i förvaltningens kanal.",
+    "stats_refused": "Bara förvaltningens administratörer kan se statistiken.",
+    "stats_period_unknown": (
+        "Jag förstod inte perioden. Skriv till exempel **statistik** (de senaste 12 månaderna), "
+        "**statistik 2026**, **statistik 2026-11**, **statistik 2026-01 till 2026-06**, "
+        "**statistik 6 månader**, **statistik i år** eller **statistik förra månaden**."
+    ),
+    "stats_period_too_long": "Statistiken visar högst 36 månader åt gången – välj en kortare period.",
+    "stats_title": "Statistik {period}",
+    "stats_summary": (
+        "**{filed}** inkomna ärenden (typ A {a}, typ B {b}) · **{closed}** klara · "
+        "**{rejected}** inte skyddad · **{withdrawn}** återtagna"
+    ),
+    "stats_none": "Inga ärenden har kommit in eller avslutats under perioden.",
+    "stats_filed_heading": "Inkomna ärenden per månad",
+    "stats_filed_quarter_heading": "Inkomna ärenden per kvartal",
+    "stats_quarter": "kv{quarter} {year}",
+    "stats_legend": "Blå stapel: typ A (utan vårdtillfälle) · grön: typ B (pågående vårdtillfälle)",
+    "stats_org_heading": "Inkomna per organisation",
+    "stats_ended_heading": "Så slutade ärendena",
+    "stats_outcome_closed": "Klara",
+    "stats_outcome_rejected": "Inte skyddad",
+    "stats_outcome_withdrawn": "Återtagna",
+    "stats_durations_heading": "Ledtider i arbetstid (median · 90:e percentil · antal)",
+    "stats_durations_none": "Inga steg har kvitterats under perioden.",
+    "stats_duration_value": "{median} · {p90} · {count} st",
+    "stats_hours": "{value} tim",
+    "stats_days": "{value} dagar",
+    "stats_metric_forward": "Hos kommunen innan vidareskickat",
+    "stats_metric_take": "Väntan på handläggare",
+    "stats_metric_record_call": "Samtal med anmälaren (typ A)",
+    "stats_metric_record_address_update": "Adressuppdatering",
+    "stats_metric_confirm_protected": "Skyddad identitet bekräftad",
+    "stats_metric_record_process_closed": "Processen stängd",
+    "stats_metric_record_sent_to_vendor": "Skickat till leverantören",
+    "stats_metric_vendor": "Väntan på leverantören",
+    "stats_metric_lead": "Hela ärendet, inkommet till klart",
+    "stats_footnote": (
+        "Räknat i kontorstid (vardagar {opens}–{closes}, svenska helgdagar lediga); percentilerna "
+        "är avrundade till närmaste intervall (högst 25 %). Rensade ärenden räknas med."
+    ),
+    "month_names": "jan,feb,mar,apr,maj,jun,jul,aug,sep,okt,nov,dec",
 }
