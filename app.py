@@ -18,6 +18,7 @@ from adapters.middleware import (
     LanguageMiddleware,
     TenantMiddleware,
 )
+from adapters.outbox_scope import BatchReferences
 from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
 from adapters.stores import open_stores
@@ -168,9 +169,10 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         lease=lease,
         policy=retry_policy(settings),
     )
+    references = BatchReferences(stores.references)  # jobs read them once per outbox batch
     sender = ProactiveSender(
         adapter,
-        stores.references,
+        references,
         stores.markers,
         settings.app_id,
         timeout=settings.proactive_send_timeout_seconds,
@@ -197,13 +199,13 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     worker.on_dead_letter(problems.dead_letter)
     places = CasePlaces(stores.documents)
     routing = Routing(
-        stores.cases, stores.documents, stores.references, team, sender, deliveries, places, settings, clock
+        stores.cases, stores.documents, references, team, sender, deliveries, places, settings, clock
     )
     routing.register(worker)
     reminders = ReminderDelivery(stores.cases, planner, deliveries, places, team, settings.admin_lead_ids)
-    worker.register("reminder", reminders)
+    worker.register("reminder", reminders, prefetch=reminders.prefetch)
     posted_cards = PostedCards(stores.documents)
-    threads = CaseThreads(stores.cases, stores.references, team, sender, deliveries, places, settings, clock)
+    threads = CaseThreads(stores.cases, references, team, sender, deliveries, places, settings, clock)
     purge = PurgeJob(stores, retention, threads, places, sender, deliveries, posted_cards, clock)
     purge.register(worker)
     expiry = IntakeExpiry(stores, sender, timedelta(minutes=settings.intake_expiry_minutes), clock)

@@ -8,7 +8,8 @@ ERROR line, the `dead_letter` callback (a *leveransproblem* note and record) and
 failures never reach this layer as failures: jobs record them and finish.
 
 Claims are atomic in the store, so several replicas on one Redis never run the same item at
-once. The lease only covers a replica that died mid-item (kill -9): the item is due again when
+once. Each item ends in ONE store write (`DueIndex.settle`): its removal or reschedule, the
+send markers of what it sent and the follow-ups it planned (see outbox_scope.py). The lease only covers a replica that died mid-item (kill -9): the item is due again when
 it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
 """
 
@@ -21,15 +22,18 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from adapters import metrics
 from adapters.logging_setup import log_context
+from adapters.outbox_scope import ItemScope, batch_scope, item_scope
 from domain.clock import Clock
-from domain.ports import DueIndex, DueItem, StoreUnavailable
+from domain.ports import DueIndex, DueItem, Settlement, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[DueItem], Awaitable[None]]
+Prefetch = Callable[[list[DueItem]], Awaitable[None]]
 DeadLetter = Callable[[DueItem, Exception, int], Awaitable[None]]
 
 
@@ -84,12 +88,17 @@ class OutboxWorker:
         self._policy = policy or RetryPolicy()
         self._rng = rng or random.Random()
         self._handlers: dict[str, Handler] = {}
+        self._prefetch: dict[str, Prefetch] = {}
         self._dead_letter: DeadLetter = _no_dead_letter
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, prefetch: Prefetch | None = None) -> None:
+        """`prefetch`, when given, reads what a batch's items of `kind` need at once, before
+        they run (into the batch's memo, outbox_scope.py)."""
         self._handlers[kind] = handler
+        if prefetch is not None:
+            self._prefetch[kind] = prefetch
 
     def handler(self, kind: str) -> Handler:
         """The job registered for `kind` (drills and tests run one item as a replica would)."""
@@ -111,31 +120,55 @@ class OutboxWorker:
         batch that claimed anything is worth following with another."""
         items = await self._due.claim_due(self._clock(), self._batch, self._lease)
         done = 0
-        for item in items:
-            handler = self._handlers.get(str(item.payload.get("kind")))
-            if handler is None:
-                log.error("no handler for outbox item kind %r; dropping it", item.payload.get("kind"))
-                await self._due.complete(item)
-                continue
+        with batch_scope():  # what every item reads alike is read once (outbox_scope.py)
+            for kind, prefetch in self._prefetch.items():
+                if mine := [item for item in items if item.payload.get("kind") == kind]:
+                    await prefetch(mine)
+            for item in items:
+                done += await self._run_item(item)
+        return len(items), done
+
+    async def _run_item(self, item: DueItem) -> bool:
+        """Run one item's job and settle it in one store write: removed (True), or rescheduled."""
+        kind = str(item.payload.get("kind"))
+        handler = self._handlers.get(kind)
+        if handler is None:
+            log.error("no handler for outbox item kind %r; dropping it", kind)
+            await self._due.settle(item, Settlement())
+            return True
+        with item_scope() as scope:
             try:
-                with log_context(job=str(item.payload.get("kind"))):  # log lines name job and case
+                with log_context(job=kind):  # log lines name job and case
                     await handler(item)
             except RetryLater as later:
                 log.debug("outbox item %s not ready: %s", item.item_id, later)
                 # Rescheduling clears the claim, so the item is simply due again soon.
-                await self._due.schedule(item.item_id, self._clock() + later.delay, item.payload)
-                continue
+                await self._settle(item, scope, again_at=self._clock() + later.delay)
+                return False
             except StoreUnavailable:
-                raise  # not the item's fault: the loop pauses and the lease brings it back
+                # Not the item's fault: the loop pauses and the lease brings it back. What went
+                # out is recorded if the store answers again at once.
+                if scope.sent or scope.then:
+                    with contextlib.suppress(StoreUnavailable):
+                        await self._settle(item, scope, again_at=self._clock() + self._lease)
+                raise
             except Exception as error:
-                if await self._retry_or_dead_letter(item, error):
-                    done += 1
-                continue
-            await self._due.complete(item)
-            done += 1
-        return len(items), done
+                return await self._retry_or_dead_letter(item, error, scope)
+            await self._settle(item, scope)
+            return True
 
-    async def _retry_or_dead_letter(self, item: DueItem, error: Exception) -> bool:
+    async def _settle(
+        self,
+        item: DueItem,
+        scope: ItemScope,
+        *,
+        again_at: datetime | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        settlement = Settlement(again_at, payload, tuple(scope.then), scope.take_sent())
+        await self._due.settle(item, settlement)
+
+    async def _retry_or_dead_letter(self, item: DueItem, error: Exception, scope: ItemScope) -> bool:
         """Reschedule a failed item, or dead-letter it once its attempts or age ran out (True)."""
         now = self._clock()
         state = item.payload.get("retry") or {}
@@ -156,7 +189,7 @@ class OutboxWorker:
                 await self._dead_letter(item, error, attempt)
             except Exception as note_error:  # the note is best effort; the log line above is not
                 log.warning("could not record the dead letter of %s: %s", item.item_id, note_error)
-            await self._due.complete(item)
+            await self._settle(item, scope)
             return True
         delay = self._policy.delay(attempt, getattr(error, "retry_after", None), self._rng)
         known = hasattr(error, "permanent")  # a classified delivery failure, not a bug
@@ -171,7 +204,7 @@ class OutboxWorker:
             exc_info=not known,
         )
         payload = {**item.payload, "retry": {"attempt": attempt, "since": since.isoformat()}}
-        await self._due.schedule(item.item_id, now + delay, payload)
+        await self._settle(item, scope, again_at=now + delay, payload=payload)
         return False
 
     async def run_until_idle(self, max_rounds: int = 50) -> int:

@@ -24,16 +24,17 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters import metrics
 from adapters.bot_adapter import FixedCloudAdapter
+from adapters.outbox_scope import current_item
 from adapters.outbox_worker import RetryLater
 from adapters.rate_limiter import ConversationRateLimiter
-from domain.ports import ConversationReferences, SendMarkers
+from domain.ports import SENT_MARKER_TTL, ConversationReferences, SendMarkers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PERMANENT = frozenset({400, 403, 404, 410})
 PERMANENT_CODES = frozenset({"BotNotInConversationRoster", "ConversationNotFound", "BotDisabledByAdmin"})
-DONE_TTL = timedelta(days=7)  # longer than any retry of the job that sent it can run
+DONE_TTL = SENT_MARKER_TTL  # longer than any retry of the job that sent it can run
 
 
 class DeliveryFailed(Exception):
@@ -121,7 +122,7 @@ class ProactiveSender:
         self._creates = ConversationRateLimiter(windows=((1.0, 30),))
 
     async def _reference(self, key: str) -> ConversationReference:
-        raw = await self._references.get(key)
+        raw = await self._references.get(key)  # once per outbox batch: app.py's BatchReferences
         if raw is None:
             raise DeliveryFailed(f"no conversation reference for {key}", permanent=True)
         reference: ConversationReference = ConversationReference().deserialize(raw)
@@ -139,28 +140,38 @@ class ProactiveSender:
     async def _once(self, idempotency_key: str | None, send: Callable[[], Awaitable[Any]]) -> Any:
         """Run `send` unless a send with this key is done (then return its result) or in flight.
 
-        Claim first, send, then mark done. A failed send releases its claim so a retry may send.
-        At-least-once remains in two windows: a replica killed after Teams accepted the message
-        but before `done` was written (the claim expires after `claim_ttl`, a retry sends again),
-        and a call that timed out although Teams had accepted it."""
+        Claim first (one round trip that also tells a done send from one in flight), send, then
+        mark done — in an outbox job, with the item's settlement or the job's next claim
+        (outbox_scope.py), so no other call to Teams comes between. A failed send releases its
+        claim so a retry may send. At-least-once remains in two windows: a replica killed after
+        Teams accepted the message but before `done` was written (the claim expires after
+        `claim_ttl`, a retry sends again), and a call that timed out although Teams had accepted it."""
         if idempotency_key is None:
             return await send()
-        found = await self._markers.lookup(idempotency_key)
-        if found is not None and found[0] == "done":
-            return found[1]
-        token = await self._markers.claim(idempotency_key, self._claim_ttl)
-        if token is None:
-            found = await self._markers.lookup(idempotency_key)
-            if found is not None and found[0] == "done":
-                return found[1]
+        scope = current_item()
+        pending = scope.take_sent() if scope is not None else {}
+        try:
+            claim = await self._markers.claim_or_lookup(
+                idempotency_key, self._claim_ttl, done=pending, done_ttl=DONE_TTL
+            )
+        except BaseException:
+            if scope is not None:
+                scope.sent.update(pending)  # still to be recorded, with the item's settlement
+            raise
+        if claim.token is None:
+            if claim.found is not None and claim.found[0] == "done":
+                return claim.found[1]
             raise SendInFlight("the same message is being sent elsewhere", delay=timedelta(seconds=5))
         try:
             result = await send()
         except BaseException:
-            await self._markers.release(idempotency_key, token)
+            await self._markers.release(idempotency_key, claim.token)
             raise
         stored = list(result) if isinstance(result, tuple) else result
-        await self._markers.done(idempotency_key, stored, DONE_TTL)
+        if scope is not None:
+            scope.sent[idempotency_key] = stored
+        else:
+            await self._markers.done(idempotency_key, stored, DONE_TTL)
         return result
 
     async def send(

@@ -229,6 +229,35 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
 """
 
+# KEYS: schedule zset, items hash, claims hash, then the send markers to record done.
+# ARGV: item id, claim token, again_at ("" = remove the item), again body, markers' TTL in ms,
+# n, n × (id, score, body) of items to schedule, then one marker value per marker key.
+# Removal first (only under our claim), so a `then` item with the settled item's id survives.
+SETTLE_DUE = """
+local removed = 1
+if ARGV[3] ~= '' then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+  redis.call('HDEL', KEYS[3], ARGV[1])
+elseif redis.call('HGET', KEYS[3], ARGV[1]) == ARGV[2] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  redis.call('HDEL', KEYS[3], ARGV[1])
+else
+  removed = 0
+end
+local n = tonumber(ARGV[6])
+for t = 0, n - 1 do
+  local id = ARGV[7 + 3 * t]
+  redis.call('ZADD', KEYS[1], ARGV[8 + 3 * t], id)
+  redis.call('HSET', KEYS[2], id, ARGV[9 + 3 * t])
+  redis.call('HDEL', KEYS[3], id)
+end
+local first = 7 + 3 * n
+for i = 4, #KEYS do redis.call('SET', KEYS[i], ARGV[first + i - 4], 'PX', ARGV[5]) end
+return removed
+"""
+
 # KEYS: seen key. ARGV: token, TTL in ms. 1 the first time; also 1 when the key holds our own
 # token (a retry after a lost reply must not turn the user's message into a "duplicate").
 FIRST_SEEN = """

@@ -29,7 +29,7 @@ from adapters.redis_audit import RedisAudit
 from adapters.redis_cases import RedisCases
 from adapters.redis_common import json_text, unavailable_on_redis_errors
 from adapters.redis_stats import RedisStatistics
-from adapters.send_markers import RedisSendMarkers
+from adapters.send_markers import RedisSendMarkers, marker_done
 from adapters.store_keys import KeyBuilder, from_micros, to_micros, ttl_millis
 from domain.ports import (
     AuditLog,
@@ -41,6 +41,7 @@ from domain.ports import (
     DueItem,
     SeenActivities,
     SendMarkers,
+    Settlement,
     Statistics,
     VersionConflict,
 )
@@ -105,6 +106,10 @@ class RedisReferences:
         return None if body is None else dict(json.loads(body))
 
 
+def due_body(due_at: datetime, payload: dict[str, Any]) -> str:
+    return json_text({"due_at": to_micros(due_at), "payload": payload})
+
+
 class RedisDueIndex:
     """Sorted set of visibility times + item and claim hashes. A claim pushes the item's score
     to now + lease, so an unfinished item comes back by itself when the lease runs out."""
@@ -114,13 +119,14 @@ class RedisDueIndex:
         self._keys = keys
         self._claim = client.register_script(lua.CLAIM_DUE)
         self._complete = client.register_script(lua.COMPLETE_DUE)
+        self._settle = client.register_script(lua.SETTLE_DUE)
 
     def _triple(self) -> list[str]:
         return [self._keys.due_schedule(), self._keys.due_items(), self._keys.due_claims()]
 
     @unavailable_on_redis_errors
     async def schedule(self, item_id: str, due_at: datetime, payload: dict[str, Any]) -> None:
-        item = json_text({"due_at": to_micros(due_at), "payload": payload})
+        item = due_body(due_at, payload)
         schedule, items, claims = self._triple()
         async with self._r.pipeline(transaction=True) as pipe:
             pipe.zadd(schedule, {item_id: to_micros(due_at)})
@@ -154,6 +160,23 @@ class RedisDueIndex:
     async def complete(self, item: DueItem) -> bool:
         done = await self._complete(keys=self._triple(), args=[item.item_id, item.claim_token])
         return bool(done)
+
+    @unavailable_on_redis_errors
+    async def settle(self, item: DueItem, settlement: Settlement) -> bool:
+        again = settlement.again_at
+        args: list[str | int] = [
+            item.item_id,
+            item.claim_token,
+            "" if again is None else to_micros(again),
+            "" if again is None else due_body(again, settlement.payload or item.payload),
+            ttl_millis(settlement.sent_ttl),
+            len(settlement.then),
+        ]
+        for then in settlement.then:
+            args += [then.item_id, to_micros(then.due_at), due_body(then.due_at, then.payload)]
+        args += [marker_done(result) for result in settlement.sent.values()]
+        keys = self._triple() + [self._keys.send_marker(key) for key in settlement.sent]
+        return bool(await self._settle(keys=keys, args=args))
 
     @unavailable_on_redis_errors
     async def backlog(self, now: datetime) -> DueBacklog:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from adapters.send_markers import SqliteSendMarkers
+from adapters.send_markers import SqliteSendMarkers, marker_done, upsert_done_markers
 from adapters.sqlite_cases import SqliteCases
 from adapters.sqlite_db import SqliteDatabase, checkpoint
 from adapters.sqlite_rows import insert_audit, upsert_due
@@ -34,6 +34,7 @@ from domain.ports import (
     DueItem,
     SeenActivities,
     SendMarkers,
+    Settlement,
     Statistics,
     VersionConflict,
 )
@@ -145,8 +146,9 @@ class SqliteReferences:
 class SqliteDueIndex:
     """`visible_at` plays the Redis score: a claim moves it to now + lease."""
 
-    def __init__(self, db: SqliteDatabase) -> None:
+    def __init__(self, db: SqliteDatabase, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock  # the send markers a settlement records expire by the app's clock
 
     async def schedule(self, item_id: str, due_at: datetime, payload: dict[str, Any]) -> None:
         await self._db.write(lambda conn: upsert_due(conn, item_id, due_at, payload))
@@ -180,6 +182,25 @@ class SqliteDueIndex:
         query = "DELETE FROM due WHERE item_id = ? AND claim_token = ?"
         row = (item.item_id, item.claim_token)
         return bool(await self._db.write(lambda conn: conn.execute(query, row).rowcount))
+
+    async def settle(self, item: DueItem, settlement: Settlement) -> bool:
+        expires = to_micros(self._clock() + settlement.sent_ttl)
+        markers = [(key, marker_done(result), expires) for key, result in settlement.sent.items()]
+        again = settlement.again_at
+
+        def settle(conn: sqlite3.Connection) -> bool:
+            if again is not None:
+                upsert_due(conn, item.item_id, again, settlement.payload or item.payload)
+                removed = True
+            else:
+                query = "DELETE FROM due WHERE item_id = ? AND claim_token = ?"
+                removed = conn.execute(query, (item.item_id, item.claim_token)).rowcount == 1
+            for then in settlement.then:
+                upsert_due(conn, then.item_id, then.due_at, then.payload)
+            upsert_done_markers(conn, markers)
+            return removed
+
+        return await self._db.write(settle)
 
     async def backlog(self, now: datetime) -> DueBacklog:
         query = "SELECT COUNT(*), MIN(visible_at), (SELECT COUNT(*) FROM due) FROM due WHERE visible_at <= ?"
@@ -224,7 +245,7 @@ class SqliteStores:
         self.cases: CaseRepository = SqliteCases(db)
         self.audit: AuditLog = SqliteAudit(db)
         self.references: ConversationReferences = SqliteReferences(db)
-        self.due: DueIndex = SqliteDueIndex(db)
+        self.due: DueIndex = SqliteDueIndex(db, clock)
         self.seen: SeenActivities = SqliteSeen(db, clock)
         self.markers: SendMarkers = SqliteSendMarkers(db, clock)
         self.stats: Statistics = SqliteStatistics(db)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -214,6 +214,35 @@ class ConversationReferences(Protocol):
     async def get(self, key: str) -> dict[str, Any] | None: ...
 
 
+SENT_MARKER_TTL = timedelta(days=7)  # a done send marker: longer than any retry of its job runs
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How an outbox job ended, written in one store operation (one round trip).
+
+    `again_at` None: the item is done and removed (only while `claim_token` still holds it);
+    else it is rescheduled then with `payload` (a retry or a "not yet"). Whatever the claim, the
+    `then` items are scheduled (a reminder's follow-up) and the `sent` send markers (idempotency
+    key → the send's result) are recorded done for `sent_ttl`: those messages did go out."""
+
+    again_at: datetime | None = None
+    payload: dict[str, Any] | None = None
+    then: tuple[OutboxItem, ...] = ()
+    sent: Mapping[str, Any] = field(default_factory=dict)
+    sent_ttl: timedelta = SENT_MARKER_TTL
+
+
+@dataclass(frozen=True)
+class MarkerClaim:
+    """What `SendMarkers.claim_or_lookup` found: a token when the caller now holds the key,
+    else the marker that is there (("claimed", None) or ("done", result)); `found` is None
+    only when the key was free (and is now ours) or expired between the two steps."""
+
+    token: str | None
+    found: tuple[str, Any] | None = None
+
+
 class DueIndex(Protocol):
     async def schedule(self, item_id: str, due_at: datetime, payload: dict[str, Any]) -> None:
         """Add or move an item (same id = one item)."""
@@ -228,6 +257,11 @@ class DueIndex(Protocol):
 
     async def complete(self, item: DueItem) -> bool:
         """Remove a claimed item; False when the claim had expired and someone else holds it."""
+        ...
+
+    async def settle(self, item: DueItem, settlement: Settlement) -> bool:
+        """Finish a claimed item as `settlement` says, atomically; False when it was to be
+        removed but the claim had expired and someone else holds it (the rest is still written)."""
         ...
 
     async def backlog(self, now: datetime) -> DueBacklog:
@@ -251,6 +285,13 @@ class SendMarkers(Protocol):
 
     async def claim(self, key: str, ttl: timedelta) -> str | None:
         """A token when this caller now holds the key; None when it is claimed or done already."""
+        ...
+
+    async def claim_or_lookup(
+        self, key: str, ttl: timedelta, *, done: Mapping[str, Any] | None = None, done_ttl: timedelta
+    ) -> MarkerClaim:
+        """`claim`, and when that fails `lookup`, in one round trip. First records the `done`
+        markers (key → result, for `done_ttl`): the caller's earlier sends, not yet recorded."""
         ...
 
     async def release(self, key: str, token: str) -> None:

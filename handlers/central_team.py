@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from adapters.outbox_scope import batch_forget, batch_read
 from adapters.store_keys import DocumentKeys
 from config import Settings
 from domain.case import Case, OrgKind, Person, Status
@@ -83,9 +84,8 @@ class CentralTeam:
 
     # --- where cases go ------------------------------------------------------------------------
     async def central_channel(self) -> ChannelBinding | None:
-        found = await self._documents.read([CENTRAL_CHANNEL_KEY])
-        if CENTRAL_CHANNEL_KEY in found:
-            doc = found[CENTRAL_CHANNEL_KEY]
+        doc = await batch_read(self._documents, CENTRAL_CHANNEL_KEY)  # once per outbox batch
+        if doc is not None:
             return ChannelBinding(str(doc["channel_id"]), str(doc.get("team_id", "")))
         if self._settings.central_channel_id:
             return ChannelBinding(self._settings.central_channel_id, self._settings.central_team_id)
@@ -99,6 +99,7 @@ class CentralTeam:
             "bound_at": at.isoformat(),
         }
         await self._documents.write({CENTRAL_CHANNEL_KEY: doc})
+        batch_forget(("document", CENTRAL_CHANNEL_KEY))
         log.info("central channel linked by an admin (team %s)", binding.team_id or "?")
 
     def municipal_channel(self, case: Case) -> str | None:
@@ -143,10 +144,11 @@ class CentralTeam:
             doc = {**doc, "people": [p.model_dump(mode="json") for p in known.values()]}
             try:
                 await self._documents.write({ADMIN_ROSTER_KEY: doc})
+                batch_forget(("document", ADMIN_ROSTER_KEY))
                 return
             except VersionConflict:  # another admin was learned at the same moment: merge again
                 continue
 
     async def _roster(self) -> list[Person]:
-        found = await self._documents.read([ADMIN_ROSTER_KEY])
-        return [Person.model_validate(p) for p in (found.get(ADMIN_ROSTER_KEY) or {}).get("people", [])]
+        found = await batch_read(self._documents, ADMIN_ROSTER_KEY)  # once per outbox batch
+        return [Person.model_validate(p) for p in (found or {}).get("people", [])]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.outbox_scope import batch_read, batch_read_many, batch_remember
 from adapters.store_keys import DocumentKeys
 from domain.ports import DocumentStore
 
@@ -30,12 +31,17 @@ class CasePlaces:
 
     async def get(self, case_id: str) -> CasePlace | None:
         key = DocumentKeys.case_place(case_id)
-        found = (await self._documents.read([key])).get(key)
+        found = await batch_read(self._documents, key)  # prefetched for a batch of reminders
         if not found or not found.get("thread"):
             return None
         return CasePlace(thread=str(found["thread"]), card=str(found.get("card") or ""))
 
+    async def prefetch(self, case_ids: list[str]) -> None:
+        """Where these cases' threads are, in one read, for the rest of an outbox batch."""
+        await batch_read_many(self._documents, [DocumentKeys.case_place(case_id) for case_id in case_ids])
+
     async def save(self, case_id: str, place: CasePlace) -> None:
-        await self._documents.write(
-            {DocumentKeys.case_place(case_id): {"thread": place.thread, "card": place.card}}
-        )
+        key = DocumentKeys.case_place(case_id)
+        document = {"thread": place.thread, "card": place.card}
+        await self._documents.write({key: document})
+        batch_remember(("document", key), {key: document})
