@@ -21,6 +21,7 @@ from adapters.middleware import (
 from adapters.outbox_scope import BatchReferences
 from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
+from adapters.servicenow import ServiceNowClient
 from adapters.stores import open_stores
 from adapters.turn_limits import FixedWindows, TurnLimitMiddleware
 from cards.case_verbs import REFRESH
@@ -53,6 +54,7 @@ from jobs.intake_expiry_job import IntakeExpiry
 from jobs.reminder_delivery import ReminderDelivery
 from jobs.retention_job import PurgeJob
 from jobs.routing import Routing
+from jobs.servicenow_job import ServiceNowJobs
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ class App:
     purge: PurgeJob
     places: CasePlaces
     statistics: StatisticsService
+    servicenow: ServiceNowJobs | None = None  # SERVICENOW_INSTANCE_URL set
     _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
@@ -118,11 +121,18 @@ class App:
         except StoreUnavailable as error:  # the bot still starts; the next start catches up
             log.warning("retention catch-up skipped, store unavailable: %s", error)
         await self.statistics.backfill_at_start()  # cases filed before the statistics existed
+        if self.servicenow is not None:
+            try:
+                await self.servicenow.catch_up()
+            except StoreUnavailable as error:
+                log.warning("ServiceNow poll catch-up skipped, store unavailable: %s", error)
         if self.settings.outbox_poll_seconds > 0:
             self.worker.start()
 
     async def close(self) -> None:
         await self.worker.stop()
+        if self.servicenow is not None:
+            await self.servicenow.close()
         await self.stores.close()
 
 
@@ -182,6 +192,13 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     forwarding = frozenset(settings.municipal_channels if settings.municipal_channels_enabled else ())
     planner = ReminderPlanner(stores.due, settings.business_calendar(), settings.reminder_policy())
     retention = RetentionPlanner(stores.due, timedelta(days=settings.case_retention_days))
+    team = CentralTeam(settings, stores.documents)
+    problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
+    servicenow = (
+        ServiceNowJobs(ServiceNowClient(settings), stores.cases, stores.due, problems, settings, clock)
+        if settings.servicenow_enabled
+        else None
+    )
     case_service = CaseService(
         stores.cases,
         stores.audit,
@@ -192,11 +209,14 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         intakes_per_hour=settings.intakes_per_user_hour,
         after_change=retention.after_change,  # a missed one is caught up at start
         calendar=planner.calendar,
+        jobs=servicenow.planned if servicenow is not None else None,
     )
-    team = CentralTeam(settings, stores.documents)
-    problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
     deliveries = Deliveries(sender, problems)
     worker.on_dead_letter(problems.dead_letter)
+    if servicenow is not None:
+        servicenow.service = case_service
+        servicenow.register(worker)
+        worker.on_dead_letter(servicenow.dead_letter_then(problems.dead_letter))
     places = CasePlaces(stores.documents)
     routing = Routing(
         stores.cases, stores.documents, references, team, sender, deliveries, places, settings, clock
@@ -249,4 +269,5 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         purge=purge,
         places=places,
         statistics=statistics,
+        servicenow=servicenow,
     )

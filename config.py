@@ -11,6 +11,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AliasChoices,
@@ -280,6 +281,39 @@ class Settings(BaseSettings):
     servicenow_pattern: str = Field(
         r"(INC|RITM|CS|REQ)\d{7}", description="Regex a ServiceNow number must match in full (upper case)."
     )
+    # --- ServiceNow (optional: empty instance = the admins create the vendor's ticket by hand) ----
+    servicenow_instance_url: str = Field(
+        "",
+        description="https://<instance>.service-now.com: the bot creates the vendor's record through the "
+        "Table API and reads the vendor's answer. Empty = off (the manual step only). http only for "
+        "127.0.0.1/localhost (tests).",
+    )
+    servicenow_client_id: str = Field("", description="OAuth client id (token from /oauth_token.do).")
+    servicenow_client_secret: str = Field("", description="OAuth client secret.")
+    servicenow_user: str = Field("", description="Basic auth user, when OAuth is not used.")
+    servicenow_password: str = Field("", description="Basic auth password.")
+    servicenow_table: str = Field(
+        "incident", pattern=r"^[a-z][a-z0-9_]{0,79}$", description="Table the vendor's record is created in."
+    )
+    servicenow_assignment_group: str = Field(
+        "", description="assignment_group of the record: the vendor's group (sys_id or name); empty = unset."
+    )
+    servicenow_category: str = Field("", description="category of the record; empty = unset.")
+    servicenow_poll_minutes: float = Field(
+        30.0,
+        gt=0,
+        le=24 * 60,
+        description="How often (business time: office hours, working days) the bot reads an open "
+        "vendor record for the vendor's answer.",
+    )
+    servicenow_resolved_states: CsvList = Field(
+        default_factory=lambda: ["6", "7"],
+        description="Values of the record's `state` that mean the vendor has answered (incident: "
+        "6 Resolved, 7 Closed).",
+    )
+    servicenow_timeout_seconds: float = Field(
+        20.0, gt=0, le=120, description="One call to ServiceNow gives up after this long (transient)."
+    )
     municipal_channels_enabled: bool = Field(
         False, description="Send municipal cases to their municipality's channel first (3.2/4.2)."
     )
@@ -295,6 +329,7 @@ class Settings(BaseSettings):
         "admin_ids",
         "admin_lead_ids",
         "municipal_admin_ids",
+        "servicenow_resolved_states",
         mode="before",
     )
     @classmethod
@@ -359,6 +394,34 @@ class Settings(BaseSettings):
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
+
+    @model_validator(mode="after")
+    def _servicenow_complete(self) -> Settings:
+        if not self.servicenow_instance_url:
+            return self
+        url = urlsplit(self.servicenow_instance_url)
+        loopback = url.hostname in {"127.0.0.1", "localhost"}
+        if not url.hostname or (url.scheme != "https" and not (url.scheme == "http" and loopback)):
+            raise ValueError(
+                "SERVICENOW_INSTANCE_URL must be https://<instance>.service-now.com "
+                "(http only for 127.0.0.1/localhost): the Patient ID goes there"
+            )
+        if url.path.strip("/") or url.query or url.username:
+            raise ValueError("SERVICENOW_INSTANCE_URL is the instance's address only, without a path")
+        oauth = bool(self.servicenow_client_id and self.servicenow_client_secret)
+        basic = bool(self.servicenow_user and self.servicenow_password)
+        if oauth == basic:
+            raise ValueError(
+                "with SERVICENOW_INSTANCE_URL set exactly one of SERVICENOW_CLIENT_ID + "
+                "SERVICENOW_CLIENT_SECRET (OAuth) or SERVICENOW_USER + SERVICENOW_PASSWORD (basic) is needed"
+            )
+        if not self.servicenow_resolved_states:
+            raise ValueError("SERVICENOW_RESOLVED_STATES must name at least one state")
+        return self
+
+    @property
+    def servicenow_enabled(self) -> bool:
+        return bool(self.servicenow_instance_url)
 
     @model_validator(mode="after")
     def _local_mode_is_loopback_only(self) -> Settings:

@@ -23,7 +23,9 @@ from messages import text
 
 # Someone who holds nothing: the channel's shared card shows what any admin may do first.
 NOBODY = Person(id="", name="")
-_POSITIVE = frozenset({Action.TAKE, Action.FORWARD, Action.CONFIRM_PROTECTED, Action.CLOSE})
+_POSITIVE = frozenset(
+    {Action.TAKE, Action.FORWARD, Action.CONFIRM_PROTECTED, Action.CLOSE, Action.REQUEST_SERVICENOW}
+)
 
 
 def execute(case: Case, action: Action, title: str, **extra: Any) -> dict[str, Any]:
@@ -106,12 +108,23 @@ def _reassign(case: Case, admins: Sequence[Person], locale: str | None) -> dict[
     return _show_card(_title(case, Action.REASSIGN, locale), [choices], submit)
 
 
+def offered_actions(case: Case, actor: Person, servicenow: bool) -> list[Action]:
+    """What the card offers `actor`: the domain's allowed actions, without *Skapa ärende i
+    ServiceNow* when ServiceNow is not configured (the manual step is offered either way)."""
+    return [a for a in case.allowed_actions(actor) if servicenow or a is not Action.REQUEST_SERVICENOW]
+
+
 def case_buttons(
-    case: Case, viewer: Person | None, admins: Sequence[Person], locale: str | None, servicenow_pattern: str
+    case: Case,
+    viewer: Person | None,
+    admins: Sequence[Person],
+    locale: str | None,
+    servicenow_pattern: str,
+    servicenow: bool = False,
 ) -> list[dict[str, Any]]:
     """The viewer's buttons; `viewer=None` is the shared card everyone sees before a refresh."""
     buttons: list[dict[str, Any]] = []
-    for action in case.allowed_actions(viewer or NOBODY):
+    for action in offered_actions(case, viewer or NOBODY, servicenow):
         if action is Action.RECORD_SENT_TO_VENDOR:
             buttons.append(_sent_to_vendor(case, locale, servicenow_pattern))
         elif action is Action.REJECT_NOT_PROTECTED:

@@ -81,6 +81,8 @@ def _facts(case: Case, now: datetime, locale: str | None, outlook: ReminderOutlo
         rows.append((text("case_reminder", locale), _reminder_text(outlook, locale)))
     if case.servicenow_number:
         rows.append((text("case_servicenow", locale), case.servicenow_number))
+    if case.vendor_report:
+        rows.append((text("case_vendor_report", locale), literal(case.vendor_report)))
     if case.status is Status.REJECTED and case.rejection_reason:
         rows.append((text("case_reason", locale), literal(case.rejection_reason)))
     return facts(rows)
@@ -140,11 +142,13 @@ def create_case_card(
     servicenow_pattern: str = DEFAULT_SERVICENOW_PATTERN,
     note: str = "",
     outlook: ReminderOutlook | None = None,
+    servicenow: bool = False,
 ) -> Card:
     """The case as `viewer` (an admin) sees it; `viewer=None` is the card posted in the thread.
 
     `admins` name the reassign choices and, as ids, who Teams refreshes the card for; `outlook`
-    says what is overdue and when the next reminder goes out (refreshed on every view).
+    says what is overdue and when the next reminder goes out (refreshed on every view);
+    `servicenow` offers *Skapa ärende i ServiceNow* beside the manual step (SERVICENOW_INSTANCE_URL).
     """
     if case.purged_at is not None:  # the identifiers are gone: only the closed summary remains
         return create_purged_case_card(case, locale)
@@ -165,7 +169,7 @@ def create_case_card(
         user_ids = list(dict.fromkeys(admin.id for admin in admins if admin.id))[:MAX_REFRESH_USERS]
         refresh_action = {"type": "Action.Execute", "verb": REFRESH, "data": action_data(case)}
         extra["refresh"] = {"action": refresh_action, "userIds": user_ids}
-    buttons = case_buttons(case, viewer, admins, locale, servicenow_pattern)
+    buttons = case_buttons(case, viewer, admins, locale, servicenow_pattern, servicenow)
     return adaptive_card(body, buttons, **extra)
 
 

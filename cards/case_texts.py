@@ -49,11 +49,12 @@ def next_step_text(case: Case, locale: str | None) -> str:
 def event_text(event: Event, locale: str | None) -> str:
     """'tog ärendet', 'skickade ärendet till leverantören (INC0012345)'.
 
-    A rejection's reason is free text an admin typed, so it stays out of histories and replies.
+    A rejection's reason and the vendor's close notes are free text, so they stay out of
+    histories and replies (the card shows the close notes in their own row).
     """
     if event.action is Action.REASSIGN:  # the detail is the new assignee's display name
         return text(f"event_{event.action.value}", locale, detail=literal(event.detail))
-    if event.action is Action.RECORD_SENT_TO_VENDOR:
+    if event.action in (Action.RECORD_SENT_TO_VENDOR, Action.SERVICENOW_FAILED):  # bot-checked values
         return text(f"event_{event.action.value}", locale, detail=event.detail)
     return text(f"event_{event.action.value}", locale)
 

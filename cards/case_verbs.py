@@ -22,6 +22,7 @@ VERBS: dict[str, Action] = {
     "case.confirm_protected": Action.CONFIRM_PROTECTED,
     "case.reject_not_protected": Action.REJECT_NOT_PROTECTED,
     "case.record_process_closed": Action.RECORD_PROCESS_CLOSED,
+    "case.request_servicenow": Action.REQUEST_SERVICENOW,  # offered only with ServiceNow configured
     "case.record_sent_to_vendor": Action.RECORD_SENT_TO_VENDOR,
     "case.record_vendor_confirmed": Action.RECORD_VENDOR_CONFIRMED,
     "case.close": Action.CLOSE,

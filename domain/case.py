@@ -71,7 +71,9 @@ class Status(StrEnum):
     ADDRESS_UPDATED = "address_updated"
     IDENTITY_VERIFIED = "identity_verified"
     PROCESS_CLOSED = "process_closed"
+    SERVICENOW_PENDING = "servicenow_pending"  # the bot is creating the vendor's ServiceNow record
     SENT_TO_VENDOR = "sent_to_vendor"
+    VENDOR_REPORTED = "vendor_reported"  # ServiceNow says resolved: an admin confirms the deletion
     VENDOR_CONFIRMED = "vendor_confirmed"  # only in records from before confirming closed the case
     CLOSED = "closed"
     REJECTED = "rejected"
@@ -91,7 +93,10 @@ class Action(StrEnum):
     CONFIRM_PROTECTED = "confirm_protected"
     REJECT_NOT_PROTECTED = "reject_not_protected"
     RECORD_PROCESS_CLOSED = "record_process_closed"
+    REQUEST_SERVICENOW = "request_servicenow"
     RECORD_SENT_TO_VENDOR = "record_sent_to_vendor"
+    SERVICENOW_FAILED = "servicenow_failed"
+    RECORD_VENDOR_REPORT = "record_vendor_report"
     RECORD_VENDOR_CONFIRMED = "record_vendor_confirmed"
     CLOSE = "close"
     WITHDRAW = "withdraw"
@@ -107,9 +112,17 @@ _STEPS_COMMON = (
     (Status.ADDRESS_UPDATED, Action.CONFIRM_PROTECTED, Status.IDENTITY_VERIFIED),
     (Status.ADDRESS_UPDATED, Action.REJECT_NOT_PROTECTED, Status.REJECTED),
     (Status.IDENTITY_VERIFIED, Action.RECORD_PROCESS_CLOSED, Status.PROCESS_CLOSED),
+    # Step 6 by the bot (when ServiceNow is configured): the record is created in an outbox job.
+    (Status.PROCESS_CLOSED, Action.REQUEST_SERVICENOW, Status.SERVICENOW_PENDING),
     (Status.PROCESS_CLOSED, Action.RECORD_SENT_TO_VENDOR, Status.SENT_TO_VENDOR),
+    # The manual path stays open while the bot works on it (ServiceNow slow or failing).
+    (Status.SERVICENOW_PENDING, Action.RECORD_SENT_TO_VENDOR, Status.SENT_TO_VENDOR),
     # 3.3 step 7: the vendor's confirmation that everything is deleted ends the case.
     (Status.SENT_TO_VENDOR, Action.RECORD_VENDOR_CONFIRMED, Status.CLOSED),
+    # The bot read the vendor's answer in ServiceNow; a person confirms the deletion (or, when the
+    # answer says otherwise, records a new ticket).
+    (Status.VENDOR_REPORTED, Action.RECORD_VENDOR_CONFIRMED, Status.CLOSED),
+    (Status.VENDOR_REPORTED, Action.RECORD_SENT_TO_VENDOR, Status.SENT_TO_VENDOR),
     # Only cases confirmed before that rule (stored as vendor_confirmed) still need closing.
     (Status.VENDOR_CONFIRMED, Action.CLOSE, Status.CLOSED),
 )
@@ -118,6 +131,17 @@ STEP_TRANSITIONS: dict[CaseKind, dict[tuple[Status, Action], Status]] = {
     kind: {(before, action): after for before, action, after in steps + _STEPS_COMMON}
     for kind, steps in ((CaseKind.A, _STEPS_A), (CaseKind.B, _STEPS_B))
 }
+
+# What the bot records itself, as SYSTEM (never offered on a card): the ServiceNow record it
+# created, that it could not create one (the case goes back to the manual step), and the
+# vendor's answer read from ServiceNow.
+SYSTEM_TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.SERVICENOW_PENDING, Action.RECORD_SENT_TO_VENDOR): Status.SENT_TO_VENDOR,
+    (Status.SERVICENOW_PENDING, Action.SERVICENOW_FAILED): Status.PROCESS_CLOSED,
+    (Status.SENT_TO_VENDOR, Action.RECORD_VENDOR_REPORT): Status.VENDOR_REPORTED,
+}
+SYSTEM_ONLY = frozenset({Action.SERVICENOW_FAILED, Action.RECORD_VENDOR_REPORT})
+SYSTEM = Person(id="system:skyddad-id", name="Skyddad ID")
 
 STEP_ACTIONS = frozenset(action for table in STEP_TRANSITIONS.values() for _, action in table)
 ASSIGNMENT_ACTIONS = frozenset({Action.TAKE, Action.REASSIGN, Action.UNASSIGN})
@@ -164,6 +188,8 @@ class Case(BaseModel):
     status: Status = Status.RECEIVED
     assignee: Person | None = None
     servicenow_number: str = ""
+    # The vendor's close notes, as the bot read them from ServiceNow (free text: purged).
+    vendor_report: str = ""
     rejection_reason: str = ""
     # Bumped by the repository on every write, and only domain changes write a case (where its
     # card lives in Teams is routing's record, jobs/case_places.py): a card shows this version.
@@ -231,15 +257,23 @@ class Case(BaseModel):
         return target.name
 
     def _step(self, action: Action, actor: Person, detail: str) -> str:
-        if self.assignee is None or self.assignee.id != actor.id:
+        if actor.id == SYSTEM.id:
+            after = SYSTEM_TRANSITIONS.get((self.status, action))
+        elif action in SYSTEM_ONLY:
+            raise CaseError("system_only")
+        elif self.assignee is None or self.assignee.id != actor.id:
             raise CaseError("not_assignee")
-        after = STEP_TRANSITIONS[self.kind].get((self.status, action))
+        else:
+            after = STEP_TRANSITIONS[self.kind].get((self.status, action))
         if after is None:
             raise CaseError("step_out_of_order")
         if action is Action.RECORD_SENT_TO_VENDOR:
             if not detail:
                 raise CaseError("servicenow_number_required")
             self.servicenow_number = detail
+            self.vendor_report = ""
+        if action is Action.RECORD_VENDOR_REPORT:
+            self.vendor_report = detail
         if action is Action.REJECT_NOT_PROTECTED:
             if not detail:
                 raise CaseError("reason_required")

@@ -2,7 +2,7 @@
 
 A case holds the Patient ID and the care-episode ID only while someone may still need them:
 until `retention` after the case ended (closed, rejected or withdrawn). Then the identifiers and
-every free-text field that could hold them (a rejection's reason, the submitter's phone note, an
+every free-text field that could hold them (a rejection's reason, the vendor's close notes, the submitter's phone note, an
 event's or audit entry's typed detail) are blanked. What statistics and the audit need stays:
 case number, type, organisation, timestamps, who did what, the outcome, the ServiceNow number
 (validated against its own pattern, so it cannot carry a Patient ID).
@@ -22,8 +22,9 @@ from domain.ports import AuditEntry, CaseFilter, CaseRepository, DocumentStore, 
 PURGE_KIND = "purge_case"  # the outbox kind of the job that carries a purge out
 
 # Actions whose event detail is text an admin typed. Everything else is a name the bot wrote
-# (take, reassign) or a value checked against a pattern (the ServiceNow number).
-FREE_TEXT_ACTIONS = frozenset({Action.REJECT_NOT_PROTECTED})
+# (take, reassign) or a value checked against a pattern (the ServiceNow number). The vendor's
+# close notes, read from ServiceNow, are text someone typed too.
+FREE_TEXT_ACTIONS = frozenset({Action.REJECT_NOT_PROTECTED, Action.RECORD_VENDOR_REPORT})
 
 
 def ended_at(case: Case) -> datetime | None:
@@ -62,6 +63,7 @@ def purged_case(case: Case, now: datetime) -> Case:
             "patient_id": "",
             "episode_id": None,
             "rejection_reason": "",
+            "vendor_report": "",
             "submitter_phone": "",
             "events": [_purged_event(event) for event in case.events],
             "purged_at": case.purged_at or now,

@@ -69,6 +69,10 @@ def _no_plan(case: Case) -> OutboxItem | None:
     return None
 
 
+def _no_jobs(case: Case, event: Event) -> tuple[OutboxItem, ...]:
+    return ()
+
+
 class CaseService:
     def __init__(
         self,
@@ -82,6 +86,7 @@ class CaseService:
         plan: Callable[[Case], OutboxItem | None] | None = None,
         intakes_per_hour: int = 0,
         calendar: BusinessCalendar | None = None,
+        jobs: Callable[[Case, Event], tuple[OutboxItem, ...]] | None = None,
     ) -> None:
         self.cases = cases
         self._audit = audit
@@ -95,6 +100,8 @@ class CaseService:
         self._plan = plan or _no_plan
         self._intakes_per_hour = intakes_per_hour  # 0 = no cap
         self._calendar = calendar or BusinessCalendar()  # statistics count business hours
+        # Further work an event starts (the ServiceNow jobs): written with the case, atomically.
+        self._jobs = jobs or _no_jobs
 
     async def file(
         self, draft: IntakeDraft, submitter: Person, conversation_id: str, *, capped: bool = False
@@ -155,7 +162,8 @@ class CaseService:
             f"{case.id}:{next_version}", "case_changed", case_id=case.id, version=next_version
         )
         stats = event_counts(case, len(case.events) - 1, self._calendar)
-        follow = self._follow_ups(case.model_copy(update={"version": next_version}), audit, changed, stats)
+        stored = case.model_copy(update={"version": next_version})
+        follow = self._follow_ups(stored, audit, changed, stats, self._jobs(stored, event))
         saved = await _outcome_unknown_on_outage(self.cases.update(case, follow))
         self._outbox.wake()
         await self._after_change(saved)
@@ -172,10 +180,15 @@ class CaseService:
             raise IntakeLimitReached(self._intakes_per_hour)
 
     def _follow_ups(
-        self, stored: Case, audit: AuditEntry, item: OutboxItem, stats: tuple[StatCount, ...]
+        self,
+        stored: Case,
+        audit: AuditEntry,
+        item: OutboxItem,
+        stats: tuple[StatCount, ...],
+        more: tuple[OutboxItem, ...] = (),
     ) -> FollowUps:
         reminder = self._plan(stored)
-        due = (item,) if reminder is None else (item, reminder)
+        due = (item, *more) if reminder is None else (item, reminder, *more)
         return FollowUps(audit=(audit,), due=due, stats=stats)
 
     async def refuse(self, case_id: str, actor: Person, conversation_id: str, reason: str) -> None:

@@ -35,6 +35,9 @@ VENDOR = "vendor"  # sent to the vendor → the vendor confirmed the deletion
 LEAD = "lead"  # filed → closed, end to end
 
 _HAND_OVERS = frozenset({Action.REASSIGN, Action.UNASSIGN})
+# What the bot records around the vendor step (ServiceNow): neither a step of its own nor the
+# start of one, so "sent to the vendor" is measured from the process closed, as by hand.
+_BY_THE_BOT = frozenset({Action.REQUEST_SERVICENOW, Action.SERVICENOW_FAILED, Action.RECORD_VENDOR_REPORT})
 
 # The per-step metrics, in the order of the process (3.3 / 4.3), then the whole case.
 METRICS: tuple[str, ...] = (
@@ -120,7 +123,7 @@ def _metric(event: Event, earlier: list[Event]) -> str | None:
         return VENDOR
     if event.action in (Action.WITHDRAW, Action.CLOSE, Action.REJECT_NOT_PROTECTED):
         return None
-    if event.action in ASSIGNMENT_ACTIONS:
+    if event.action in ASSIGNMENT_ACTIONS or event.action in _BY_THE_BOT:
         return None
     return event.action.value
 
@@ -129,6 +132,6 @@ def _step_started(case: Case, earlier: list[Event]) -> datetime:
     """When this step could start: the last earlier step, forward or take (a reassignment hands
     the same step over and does not restart it), else the filing."""
     for event in reversed(earlier):
-        if event.action not in _HAND_OVERS:
+        if event.action not in _HAND_OVERS and event.action not in _BY_THE_BOT:
             return event.at
     return case.created_at

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 
+from cards.case_buttons import offered_actions
 from cards.case_card import create_case_card, create_forwarded_card, create_refusal_card
 from cards.case_verbs import REFRESH, card_version
 from cards.common import card_invoke_response
@@ -65,6 +66,7 @@ class CaseActions:
         self._team = team
         self._clock = clock
         self._servicenow = re.compile(settings.servicenow_pattern)
+        self._servicenow_enabled = settings.servicenow_enabled
         self._calendar = settings.business_calendar()
         self._policy = settings.reminder_policy()
 
@@ -91,6 +93,7 @@ class CaseActions:
             servicenow_pattern=self._servicenow.pattern,
             note=text(note, locale, **values) if note else "",
             outlook=reminder_outlook(case, self._clock(), self._calendar, self._policy),
+            servicenow=self._servicenow_enabled,
         )
         return card_invoke_response(card)
 
@@ -171,7 +174,7 @@ class CaseActions:
             # The holder clicked "Ta över" on the shared card (Teams showed it without her own
             # view: a client without per-user views, or beyond the 60 refresh ids): her steps.
             return await self._card(context, case, actor)
-        if action not in case.allowed_actions(actor):
+        if action not in offered_actions(case, actor, self._servicenow_enabled):
             # The card never offered this (a forged or replayed verb): audited, nothing changes.
             await self._service.refuse(
                 case.id, actor, context.activity.conversation.id, f"not_allowed:{verb}"

@@ -83,6 +83,7 @@ class CaseThreads:
         self._deliveries = deliveries
         self._places = places
         self._servicenow_pattern = settings.servicenow_pattern
+        self._servicenow = settings.servicenow_enabled
         self._calendar = settings.business_calendar()
         self._policy = settings.reminder_policy()
         self._clock = clock
@@ -134,6 +135,7 @@ class CaseThreads:
             locale=CHANNEL_LOCALE,
             servicenow_pattern=self._servicenow_pattern,
             outlook=reminder_outlook(case, self._clock(), self._calendar, self._policy),
+            servicenow=self._servicenow,
         )
 
     async def channel_key(self, channel: ChannelBinding) -> str:

@@ -70,7 +70,14 @@ class Recipient:
 class Problem:
     case_number: str
     recipient: Recipient
-    what: str  # card | reply | notice | reminder | update
+    what: str  # card | reply | notice | reminder | update | servicenow | servicenow_poll
+
+
+class Failure(Protocol):
+    """What a report needs of a permanent failure (a DeliveryFailed, a ServiceNowFailed)."""
+
+    @property
+    def status(self) -> int | None: ...
 
 
 class Undelivered(Exception):
@@ -92,7 +99,11 @@ def message(body: str) -> Activity:
 def describe(record: dict[str, Any], locale: str | None) -> dict[str, str]:
     """The note's and the list's parts, in `locale`."""
     person, number = str(record.get("person") or ""), str(record.get("case_number") or "")
-    if person:
+    external = record.get("what") in ("servicenow", "servicenow_poll")
+    if external:  # the bot's calls to ServiceNow (jobs/servicenow_job.py)
+        target = text("delivery_target_servicenow", locale)
+        advice = text(f"delivery_advice_{record['what']}", locale)
+    elif person:
         target = text("delivery_target_user", locale, name=person)
         advice = text("delivery_advice_user", locale, name=person)
     elif record.get("thread"):
@@ -105,7 +116,8 @@ def describe(record: dict[str, Any], locale: str | None) -> dict[str, str]:
         reason = text(
             "delivery_reason_gave_up", locale, attempts=record.get("attempts"), error=record["error"]
         )
-        advice = text("delivery_advice_retry", locale)
+        if not external:
+            advice = text("delivery_advice_retry", locale)
     elif record.get("status"):
         reason = text("delivery_reason_status", locale, status=record["status"])
     else:
@@ -196,7 +208,7 @@ class DeliveryProblems:
             "at": self._clock().isoformat(),
         }
 
-    async def report(self, problem: Problem, failure: DeliveryFailed) -> None:
+    async def report(self, problem: Problem, failure: Failure) -> None:
         """A permanent failure: recorded and announced once per recipient, never retried."""
         record = {**self._base(problem, problem.recipient.key), "kind": "permanent", "status": failure.status}
         if not await self._record(record):
@@ -209,9 +221,12 @@ class DeliveryProblems:
         )
         await self._announce(record)
 
-    async def dead_letter(self, item: DueItem, error: Exception, attempts: int) -> None:
+    async def dead_letter(
+        self, item: DueItem, error: Exception, attempts: int, *, problem: Problem | None = None
+    ) -> None:
         """The worker gave up on `item` (its ERROR line is logged there): record and announce it."""
-        problem = error.problem if isinstance(error, Undelivered) else await self._problem_of(item)
+        if problem is None:
+            problem = error.problem if isinstance(error, Undelivered) else await self._problem_of(item)
         record = {
             **self._base(problem, f"dead:{item.item_id}"),
             "kind": "dead_letter",

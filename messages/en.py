@@ -171,6 +171,8 @@ MESSAGES: dict[str, str] = {
     "mine_step_process_closed": "the process is closed in LifeCare SP – the case goes to the vendor for deletion",
     "mine_step_sent_to_vendor": "sent to the vendor – waiting for the data to be deleted",
     "mine_step_vendor_confirmed": "the vendor has deleted the data – the case is being closed",
+    "mine_step_servicenow_pending": "the case is being created for the vendor in ServiceNow",
+    "mine_step_vendor_reported": "the vendor reports the data deleted – the administration confirms",
     "mine_closed": "✅ Done {date}: the vendor has deleted the patient's data from LifeCare SP",
     "mine_rejected": "Closed {date}: the administration could not see that the patient has protected identity",
     "mine_withdrawn": "Withdrawn by you {date}",
@@ -209,6 +211,7 @@ MESSAGES: dict[str, str] = {
     "case_outcome": "Outcome",
     "case_servicenow": "ServiceNow",
     "case_reason": "Reason",
+    "case_vendor_report": "Vendor's answer",
     "case_history": "History",
     "case_history_line": "{when} · {who} · {what}",
     "case_call_hint": (
@@ -228,6 +231,11 @@ MESSAGES: dict[str, str] = {
         "the case"
     ),
     "next_vendor_confirmed": "Close the case (the vendor has already confirmed the deletion)",
+    "next_servicenow_pending": "The bot creates the ServiceNow ticket – its number shows here when done",
+    "next_vendor_reported": (
+        "The vendor resolved the ServiceNow ticket. Read the answer and confirm that the data is deleted; "
+        "that closes the case"
+    ),
     "outcome_closed": "Closed – the vendor has deleted the patient's data",
     "outcome_rejected": "Closed – the patient does not have protected identity",
     "outcome_withdrawn": "Withdrawn by the reporter",
@@ -259,6 +267,9 @@ MESSAGES: dict[str, str] = {
     "event_record_process_closed": "closed the process in LifeCare SP",
     "event_record_sent_to_vendor": "sent the case to the vendor ({detail})",
     "event_record_vendor_confirmed": "noted that the vendor has deleted the data – the case is closed",
+    "event_request_servicenow": "asked the bot to create the vendor's ServiceNow ticket",
+    "event_servicenow_failed": "could not create the ServiceNow ticket ({detail}) – send it manually",
+    "event_record_vendor_report": "read in ServiceNow that the vendor resolved the ticket – read the answer on the card, confirm the deletion and close",
     "event_close": "closed the case",
     "event_withdraw": "withdrew the case",
     "thread_reply": "**{who}** {what}.",
@@ -273,6 +284,7 @@ MESSAGES: dict[str, str] = {
     "button_record_process_closed": "Process closed in LifeCare SP",
     "button_record_sent_to_vendor": "Sent to the vendor",
     "button_record_vendor_confirmed": "The vendor has deleted it – close",
+    "button_request_servicenow": "Create ticket in ServiceNow",
     "button_close": "Close the case",
     "button_reassign": "Give to someone else",
     "button_unassign": "Release the case",
@@ -296,6 +308,7 @@ MESSAGES: dict[str, str] = {
     "note_servicenow_invalid": "That does not look like a ServiceNow number (e.g. INC0012345). Nothing was changed.",
     "note_reason_required": "Give a reason (at most {max} characters). Nothing was changed.",
     "note_assignee_unknown": "Pick an administrator from the list. Nothing was changed.",
+    "servicenow_short_description": "Deletion from LifeCare SP – patient with protected identity ({number})",
     "refused_title": "Not allowed",
     "refused_not_admin": "Only the LifeCare SP administrators can handle cases. Nothing was changed.",
     "refused_wrong_conversation": (
@@ -351,6 +364,14 @@ MESSAGES: dict[str, str] = {
     "delivery_what_notice": "The notice",
     "delivery_what_reminder": "The reminder",
     "delivery_what_update": "The case card update",
+    "delivery_what_servicenow": "The vendor's ticket",
+    "delivery_what_servicenow_poll": "The check for the vendor's answer",
+    "delivery_target_servicenow": "ServiceNow",
+    "delivery_advice_servicenow": (
+        "Create the ticket in ServiceNow by hand with the text on the card and record its number (*Sent to "
+        "the vendor*), and ask IT to check the bot's ServiceNow sign-in."
+    ),
+    "delivery_advice_servicenow_poll": "Follow the ServiceNow ticket up by hand; the bot asks again later.",
     "delivery_target_user": "{name} in their 1:1 chat",
     "delivery_target_thread": "the thread of **{number}**",
     "delivery_target_channel": "the channel",

@@ -177,6 +177,8 @@ MESSAGES: dict[str, str] = {
     "mine_step_process_closed": "processen är avslutad i LifeCare SP – ärendet skickas till leverantören för radering",
     "mine_step_sent_to_vendor": "skickat till leverantören – väntar på att uppgifterna raderas",
     "mine_step_vendor_confirmed": "leverantören har raderat uppgifterna – ärendet avslutas",
+    "mine_step_servicenow_pending": "ärendet skapas hos leverantören i ServiceNow",
+    "mine_step_vendor_reported": "leverantören har svarat att uppgifterna är raderade – förvaltningen bekräftar",
     "mine_closed": "✅ Klart {date}: leverantören har raderat patientens uppgifter ur LifeCare SP",
     "mine_rejected": "Avslutat {date}: förvaltningen kunde inte se att patienten har skyddad identitet",
     "mine_withdrawn": "Tillbakadraget av dig {date}",
@@ -217,6 +219,7 @@ MESSAGES: dict[str, str] = {
     "case_outcome": "Utfall",
     "case_servicenow": "ServiceNow",
     "case_reason": "Skäl",
+    "case_vendor_report": "Leverantörens svar",
     "case_history": "Historik",
     "case_history_line": "{when} · {who} · {what}",
     "case_call_hint": (
@@ -236,6 +239,11 @@ MESSAGES: dict[str, str] = {
         "avslutas ärendet"
     ),
     "next_vendor_confirmed": "Avsluta ärendet (leverantören har redan bekräftat raderingen)",
+    "next_servicenow_pending": "Boten skapar ärendet i ServiceNow – numret visas här när det är klart",
+    "next_vendor_reported": (
+        "Leverantören har löst ServiceNow-ärendet. Läs svaret och bekräfta att uppgifterna är raderade; "
+        "då avslutas ärendet"
+    ),
     "outcome_closed": "Avslutat – leverantören har raderat patientens uppgifter",
     "outcome_rejected": "Avslutat – patienten har inte skyddad identitet",
     "outcome_withdrawn": "Tillbakadraget av anmälaren",
@@ -267,6 +275,9 @@ MESSAGES: dict[str, str] = {
     "event_record_process_closed": "avslutade processen i LifeCare SP",
     "event_record_sent_to_vendor": "skickade ärendet till leverantören ({detail})",
     "event_record_vendor_confirmed": "noterade att leverantören har raderat uppgifterna – ärendet är avslutat",
+    "event_request_servicenow": "bad boten skapa ärendet till leverantören i ServiceNow",
+    "event_servicenow_failed": "kunde inte skapa ärendet i ServiceNow ({detail}) – skicka det manuellt",
+    "event_record_vendor_report": "läste i ServiceNow att leverantören har löst ärendet – läs svaret på kortet, bekräfta raderingen och avsluta",
     "event_close": "avslutade ärendet",
     "event_withdraw": "drog tillbaka ärendet",
     "thread_reply": "**{who}** {what}.",
@@ -281,6 +292,7 @@ MESSAGES: dict[str, str] = {
     "button_record_process_closed": "Processen avslutad i LifeCare SP",
     "button_record_sent_to_vendor": "Skickat till leverantören",
     "button_record_vendor_confirmed": "Leverantören har raderat – avsluta",
+    "button_request_servicenow": "Skapa ärende i ServiceNow",
     "button_close": "Avsluta ärendet",
     "button_reassign": "Ge till annan",
     "button_unassign": "Släpp ärendet",
@@ -304,6 +316,7 @@ MESSAGES: dict[str, str] = {
     "note_servicenow_invalid": "Det där ser inte ut som ett ServiceNow-nummer (t.ex. INC0012345). Inget har ändrats.",
     "note_reason_required": "Skriv ett skäl (högst {max} tecken). Inget har ändrats.",
     "note_assignee_unknown": "Välj en administratör i listan. Inget har ändrats.",
+    "servicenow_short_description": "Radering ur LifeCare SP – patient med skyddad identitet ({number})",
     "refused_title": "Inte tillåtet",
     "refused_not_admin": (
         "Bara LifeCare SP-förvaltningens administratörer kan hantera ärenden. Inget har ändrats."
@@ -366,6 +379,14 @@ MESSAGES: dict[str, str] = {
     "delivery_what_notice": "Beskedet",
     "delivery_what_reminder": "Påminnelsen",
     "delivery_what_update": "Uppdateringen av ärendekortet",
+    "delivery_what_servicenow": "Ärendet till leverantören",
+    "delivery_what_servicenow_poll": "Frågan om leverantörens svar",
+    "delivery_target_servicenow": "ServiceNow",
+    "delivery_advice_servicenow": (
+        "Skapa ärendet i ServiceNow för hand med texten på kortet och registrera numret (*Skickat till "
+        "leverantören*), och be IT kontrollera botens inloggning i ServiceNow."
+    ),
+    "delivery_advice_servicenow_poll": "Följ upp ServiceNow-ärendet för hand; boten frågar igen senare.",
     "delivery_target_user": "{name} i 1:1-chatten",
     "delivery_target_thread": "ärendetråden för **{number}**",
     "delivery_target_channel": "kanalen",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import json
 import time
+import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from domain.intake import IntakeDraft
 from tests.conftest import RunningBot
 from tests.support.activities import BOT, KARIN, LARS, TENANT, Chat, User
 from tests.support.fake_connector import FakeConnector
+from tests.support.servicenow_standin import ServiceNowStandIn
 from tests.support.teams_limits import assert_within_teams_limits
 
 CENTRAL_TEAM = "19:team-lifecare@thread.tacv2"
@@ -278,3 +281,20 @@ async def team(start_bot, team_settings) -> Team:
 
 def chat_of(team: Team, user: User) -> Chat:
     return team.bot.chat(user)
+
+
+@pytest.fixture
+async def servicenow() -> AsyncIterator[ServiceNowStandIn]:
+    """A stand-in ServiceNow instance on a free port (tests/support/servicenow_standin.py)."""
+    standin = await ServiceNowStandIn().start()
+    yield standin
+    await standin.close()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Settings for each store in turn: {} for SQLite, a private key prefix on the test Redis."""
+    if request.param == "sqlite":
+        return {}
+    redis_url = request.getfixturevalue("redis_url")
+    return {"redis_url": redis_url, "redis_key_prefix": f"t{uuid.uuid4().hex[:8]}"}

@@ -11,6 +11,9 @@ import pytest
 from domain.case import (
     FINAL_STATUSES,
     STEP_TRANSITIONS,
+    SYSTEM,
+    SYSTEM_ONLY,
+    SYSTEM_TRANSITIONS,
     WITHDRAWABLE,
     Action,
     Case,
@@ -168,3 +171,49 @@ def test_vendor_step_needs_a_servicenow_number_and_rejection_a_reason(action):
 def test_final_cases_offer_no_actions():
     for status in FINAL_STATUSES:
         assert make_case(CaseKind.A, status).allowed_actions(ADMIN) == []
+
+
+SYSTEM_CASES = list(itertools.product(CaseKind, Status, sorted(SYSTEM_ONLY | {Action.RECORD_SENT_TO_VENDOR})))
+
+
+@pytest.mark.parametrize(("kind", "status", "action"), SYSTEM_CASES)
+def test_the_bot_records_only_what_its_table_allows(kind, status, action):
+    case = make_case(kind, status)
+    expected = SYSTEM_TRANSITIONS.get((status, action))
+    if expected is None or status in FINAL_STATUSES:
+        before = case.model_copy(deep=True)
+        with pytest.raises(CaseError):
+            case.apply(action, SYSTEM, T0, detail="INC0012345")
+        assert case == before
+    else:
+        event = case.apply(action, SYSTEM, T0, detail="INC0012345")
+        assert case.status is expected and event.actor == SYSTEM
+
+
+@pytest.mark.parametrize("action", sorted(SYSTEM_ONLY))
+@pytest.mark.parametrize("status", [Status.SERVICENOW_PENDING, Status.SENT_TO_VENDOR])
+def test_an_admin_cannot_record_what_only_the_bot_reads_from_servicenow(status, action):
+    case = make_case(CaseKind.A, status)
+    with pytest.raises(CaseError, match="system_only"):
+        case.apply(action, ADMIN, T0, detail="fel")
+
+
+def test_servicenow_steps_keep_the_manual_path_and_end_with_a_person():
+    case = make_case(CaseKind.B, Status.PROCESS_CLOSED)
+    assert case.allowed_actions(ADMIN)[:2] == [Action.REQUEST_SERVICENOW, Action.RECORD_SENT_TO_VENDOR]
+    case.apply(Action.REQUEST_SERVICENOW, ADMIN, T0)
+    assert Action.RECORD_SENT_TO_VENDOR in case.allowed_actions(ADMIN)  # by hand, while the bot works
+    assert Status.SERVICENOW_PENDING not in WITHDRAWABLE  # the vendor may be being asked right now
+    case.apply(Action.RECORD_SENT_TO_VENDOR, SYSTEM, T0, detail="INC0010001")
+    case.apply(Action.RECORD_VENDOR_REPORT, SYSTEM, T0, detail="Raderat.")
+    assert case.status is Status.VENDOR_REPORTED and case.vendor_report == "Raderat."
+    assert case.is_open  # the bot never closes a case: a person confirms the deletion
+    case.apply(Action.RECORD_VENDOR_CONFIRMED, ADMIN, T0)
+    assert case.status is Status.CLOSED
+
+
+def test_a_failed_servicenow_request_goes_back_to_the_manual_step():
+    case = make_case(CaseKind.A, Status.SERVICENOW_PENDING)
+    case.apply(Action.SERVICENOW_FAILED, SYSTEM, T0, detail="ServiceNow HTTP 403")
+    assert case.status is Status.PROCESS_CLOSED
+    assert {Action.REQUEST_SERVICENOW, Action.RECORD_SENT_TO_VENDOR} <= set(case.allowed_actions(ADMIN))

@@ -1,0 +1,221 @@
+"""The vendor's ServiceNow record: created by the bot (3.3 / 4.3 step 6) and read until the vendor
+has answered (step 7). Only when SERVICENOW_INSTANCE_URL is set; the manual step stays.
+
+`servicenow_create` runs after an admin clicked *Skapa ärende i ServiceNow* (the click only
+records the request; Teams gives a card action 5 s). It looks for a record carrying the case's
+correlation id first and creates one only when there is none, so a retry, a second replica or a
+second request never makes two tickets. The number is recorded through the state machine as
+the bot (`domain.case.SYSTEM`), which writes the audit entry and updates the card.
+
+`servicenow_poll` reads the record every SERVICENOW_POLL_MINUTES of business time while the case
+waits for the vendor, one due item per case. When its state is resolved the bot records the
+vendor's answer with the close notes; an admin then confirms the deletion, which closes the case.
+
+Failures take the delivery path: transient ones are retried by the worker under its caps; a
+permanent one, or retries run out, leaves a *leveransproblem* note (listed by `påminnelser`). A
+failed create puts the case back on the manual step; a failed poll is simply asked again later.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from adapters.outbox_worker import DeadLetter, OutboxWorker, RetryLater
+from adapters.servicenow import Record, ServiceNowClient, ServiceNowFailed
+from cards.case_buttons import vendor_request
+from config import Settings
+from domain.case import SYSTEM, Action, Case, CaseError, Event, Status
+from domain.clock import Clock
+from domain.identity_guard import redact
+from domain.ports import CaseFilter, CaseRepository, DueIndex, DueItem, OutboxItem, VersionConflict
+from domain.services import CaseService
+from jobs.delivery import DeliveryProblems, Problem, Recipient
+from messages import text
+
+log = logging.getLogger(__name__)
+
+CREATE_KIND = "servicenow_create"
+POLL_KIND = "servicenow_poll"
+MAX_REPORT = 1_000  # characters of the close notes kept on the case
+
+
+def poll_item_id(case_id: str) -> str:
+    return f"{POLL_KIND}:{case_id}"
+
+
+class ServiceNowJobs:
+    def __init__(
+        self,
+        client: ServiceNowClient,
+        cases: CaseRepository,
+        due: DueIndex,
+        problems: DeliveryProblems,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
+        self._client = client
+        self._cases = cases
+        self._due = due
+        self._problems = problems
+        self._calendar = settings.business_calendar()
+        self._poll_hours = settings.servicenow_poll_minutes / 60
+        self._resolved = frozenset(settings.servicenow_resolved_states)
+        self._fields = {
+            "assignment_group": settings.servicenow_assignment_group,
+            "category": settings.servicenow_category,
+        }
+        self._clock = clock
+        self.service: CaseService | None = None  # set once the case service exists (app.py)
+
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register(CREATE_KIND, self.on_create)
+        worker.register(POLL_KIND, self.on_poll)
+
+    def dead_letter_then(self, others: DeadLetter) -> DeadLetter:
+        """The worker's dead-letter callback: ServiceNow items here, every other kind `others`."""
+
+        async def dead_letter(item: DueItem, error: Exception, attempts: int) -> None:
+            if not await self.gave_up(item, error, attempts):
+                await others(item, error, attempts)
+
+        return dead_letter
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    # --- planned with the case write (domain.services.CaseService `jobs`) -------------------------
+    def planned(self, case: Case, event: Event) -> tuple[OutboxItem, ...]:
+        """The ServiceNow work a recorded event starts; written in the same transaction."""
+        if event.action is Action.REQUEST_SERVICENOW:
+            payload = {"kind": CREATE_KIND, "case_id": case.id}
+            return (OutboxItem(f"{CREATE_KIND}:{case.id}:{len(case.events)}", event.at, payload),)
+        if event.status_after is Status.SENT_TO_VENDOR:
+            return (self._poll(case.id, case.servicenow_number),)
+        return ()
+
+    def _poll(self, case_id: str, number: str, sys_id: str = "") -> OutboxItem:
+        due_at = self._calendar.add_business_hours(self._clock(), self._poll_hours)
+        payload = {"kind": POLL_KIND, "case_id": case_id, "number": number, "sys_id": sys_id}
+        return OutboxItem(poll_item_id(case_id), due_at, payload)
+
+    async def _schedule_poll(self, case_id: str, number: str, sys_id: str = "") -> None:
+        item = self._poll(case_id, number, sys_id)
+        await self._due.schedule(item.item_id, item.due_at, item.payload)
+
+    async def catch_up(self) -> int:
+        """At start: every case waiting for the vendor gets its poll (sent before ServiceNow was
+        configured, or its poll item lost). Scheduling the same id again only moves it."""
+        waiting = await self._cases.list(CaseFilter(status=Status.SENT_TO_VENDOR))
+        for case in waiting:
+            await self._schedule_poll(case.id, case.servicenow_number)
+        return len(waiting)
+
+    # --- the jobs ----------------------------------------------------------------------------------
+    async def on_create(self, item: DueItem) -> None:
+        case = await self._cases.get(str(item.payload.get("case_id")))
+        if case is None or case.status is not Status.SERVICENOW_PENDING:
+            return  # recorded by hand meanwhile, withdrawn, or done by an earlier run
+        try:
+            record = await self._client.find(correlation_id=case.id)
+            if record is None:
+                record = await self._client.create(self._new_record(case))
+                log.info("case %s: ServiceNow record %s created", case.number, record.number)
+            else:
+                log.info("case %s: ServiceNow record %s found (created before)", case.number, record.number)
+        except ServiceNowFailed as failure:
+            if not failure.permanent:
+                raise  # the worker retries; `gave_up` runs when its caps are spent
+            await self._create_failed(case, failure, failure)
+            return
+        await self._record(case, Action.RECORD_SENT_TO_VENDOR, record.number)
+        await self._schedule_poll(case.id, record.number, record.sys_id)  # the same item, now by sys_id
+
+    def _new_record(self, case: Case) -> dict[str, str]:
+        fields = {
+            "short_description": text("servicenow_short_description", "sv", number=case.number),
+            "description": vendor_request(case),  # Patient ID: to ServiceNow only, never logged
+            "correlation_id": case.id,
+            "correlation_display": "Skyddad ID",
+            **{name: value for name, value in self._fields.items() if value},
+        }
+        return fields
+
+    async def on_poll(self, item: DueItem) -> None:
+        case = await self._cases.get(str(item.payload.get("case_id")))
+        number = str(item.payload.get("number") or "")
+        if case is None or case.status is not Status.SENT_TO_VENDOR or case.servicenow_number != number:
+            return  # the case moved on (confirmed by hand, a new ticket has its own poll)
+        sys_id = str(item.payload.get("sys_id") or "")
+        try:
+            record = await self._client.get(sys_id) if sys_id else await self._client.find(number=number)
+        except ServiceNowFailed as failure:
+            if not failure.permanent:
+                raise
+            await self._report(case, "servicenow_poll", failure, key=f"servicenow-poll:{case.id}")
+            await self._schedule_poll(case.id, number, sys_id)  # settings may be fixed meanwhile
+            return
+        if record is None:
+            log.warning("case %s: ServiceNow has no %s in its table; not read again", case.number, number)
+            return
+        if record.state not in self._resolved:
+            await self._schedule_poll(case.id, number, record.sys_id)
+            return
+        await self._record(case, Action.RECORD_VENDOR_REPORT, _report_text(record))
+
+    async def gave_up(self, item: DueItem, error: Exception, attempts: int) -> bool:
+        """The worker's dead letter for ServiceNow items (True when it was one of ours)."""
+        kind = item.payload.get("kind")
+        if kind not in (CREATE_KIND, POLL_KIND):
+            return False
+        case = await self._cases.get(str(item.payload.get("case_id")))
+        if case is None:
+            return True
+        what = "servicenow" if kind == CREATE_KIND else "servicenow_poll"
+        problem = Problem(case.number, Recipient(f"{what}:{case.id}"), what)
+        await self._problems.dead_letter(item, error, attempts, problem=problem)
+        if kind == CREATE_KIND:
+            await self._create_failed(case, error, None)
+        else:  # the vendor may still answer: ask again at the next poll, retries counted afresh
+            number, sys_id = str(item.payload.get("number") or ""), str(item.payload.get("sys_id") or "")
+            await self._schedule_poll(case.id, number, sys_id)
+        return True
+
+    async def _create_failed(self, case: Case, error: Exception, permanent: ServiceNowFailed | None) -> None:
+        """Back to the manual step, said in the thread and as a leveransproblem note (a dead
+        letter's note is written by the caller)."""
+        if permanent is not None:
+            requests = sum(event.action is Action.REQUEST_SERVICENOW for event in case.events)
+            await self._report(case, "servicenow", permanent, key=f"servicenow:{case.id}:{requests}")
+        log.warning("case %s: the ServiceNow record could not be created: %s", case.number, error)
+        # Our own words only (never a response body): "ServiceNow HTTP 403", "ServiceNow timed out".
+        reason = str(error)[:80] if isinstance(error, ServiceNowFailed) else type(error).__name__
+        await self._record(case, Action.SERVICENOW_FAILED, reason)
+
+    async def _report(self, case: Case, what: str, failure: ServiceNowFailed, *, key: str) -> None:
+        await self._problems.report(Problem(case.number, Recipient(key), what), failure)
+
+    async def _record(self, case: Case, action: Action, detail: str) -> None:
+        """Record `action` as the bot on the newest version of the case (an admin may click
+        meanwhile: a conflict re-reads; a step the case no longer allows is logged and dropped)."""
+        assert self.service is not None, "app.py sets the case service"
+        for _ in range(5):
+            try:
+                await self.service.act(case, action, SYSTEM, "", detail=detail)
+                return
+            except VersionConflict:
+                fresh = await self._cases.get(case.id)
+                if fresh is None:
+                    return
+                case = fresh
+            except CaseError as error:
+                log.warning("case %s: %s not recorded (%s)", case.number, action.value, error.code)
+                return
+        raise RetryLater("the case kept changing", delay=timedelta(seconds=5))
+
+
+def _report_text(record: Record) -> str:
+    """The vendor's close notes as the case keeps them: an identity number never (the guard's
+    detector masks it), and bounded."""
+    notes = " ".join(redact(record.close_notes).split())
+    return notes[:MAX_REPORT] or "–"
