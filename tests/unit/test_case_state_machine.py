@@ -208,8 +208,8 @@ def test_servicenow_steps_keep_the_manual_path_and_end_with_a_person():
     case.apply(Action.RECORD_VENDOR_REPORT, SYSTEM, T0, detail="Raderat.")
     assert case.status is Status.VENDOR_REPORTED and case.vendor_report == "Raderat."
     assert case.is_open  # the bot never closes a case: a person confirms the deletion
-    case.apply(Action.RECORD_VENDOR_CONFIRMED, ADMIN, T0)
-    assert case.status is Status.CLOSED
+    confirmed = case.apply(Action.RECORD_VENDOR_CONFIRMED, ADMIN, T0)
+    assert confirmed.status_after is Status.CLOSED and not case.is_open
 
 
 def test_a_failed_servicenow_request_goes_back_to_the_manual_step():
