@@ -11,7 +11,7 @@ import pytest
 
 from cards.stats_card import create_stats_card
 from domain.business_time import BusinessCalendar
-from domain.case import Action, Case, CaseKind, Organisation, OrgKind, Person
+from domain.case import SYSTEM, Action, Case, CaseKind, Organisation, OrgKind, Person
 from domain.clock import STOCKHOLM
 from domain.statistics import EDGES, LEAD, METRICS, TAKE, VENDOR, bucket_bounds, bucket_of, case_counts
 from domain.stats_period import MAX_MONTHS, Month, PeriodError, parse_period
@@ -165,3 +165,27 @@ def test_the_card_stays_small_with_every_counter_at_its_largest(words: str) -> N
         )
         assert not card_violations(card)
         assert len(json.dumps(card, ensure_ascii=False).encode()) < 16 * 1024  # well under 28 KB
+
+
+def test_the_bots_servicenow_records_count_no_step_of_their_own() -> None:
+    """With ServiceNow the vendor step is measured as by hand: sent from the process closed, the
+    vendor wait from sent to the admin's confirmation."""
+    case = _case()
+    at = T0
+    for hours, action, actor, extra in (
+        (1, Action.TAKE, KARIN, {}),
+        (1, Action.RECORD_CALL, KARIN, {}),
+        (1, Action.RECORD_ADDRESS_UPDATE, KARIN, {}),
+        (1, Action.CONFIRM_PROTECTED, KARIN, {}),
+        (1, Action.RECORD_PROCESS_CLOSED, KARIN, {}),
+        (1, Action.REQUEST_SERVICENOW, KARIN, {}),
+        (1, Action.RECORD_SENT_TO_VENDOR, SYSTEM, {"detail": "INC0010001"}),
+        (4, Action.RECORD_VENDOR_REPORT, SYSTEM, {"detail": "Raderat."}),
+        (2, Action.RECORD_VENDOR_CONFIRMED, KARIN, {}),
+    ):
+        at = CALENDAR.add_business_hours(at, hours)
+        case.apply(action, actor, at, **extra)
+    counted = _hours(case)
+    assert counted["record_sent_to_vendor"] == bucket_of(2)
+    assert counted[VENDOR] == bucket_of(6)
+    assert not {"request_servicenow", "record_vendor_report", "servicenow_failed"} & set(counted)
