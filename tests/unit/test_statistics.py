@@ -184,7 +184,7 @@ def test_the_bots_servicenow_records_count_no_step_of_their_own() -> None:
         (2, Action.RECORD_VENDOR_CONFIRMED, KARIN, {}),
     ):
         at = CALENDAR.add_business_hours(at, hours)
-        case.apply(action, actor, at, **extra)
+        case.apply(action, actor, at, detail=extra.get("detail", ""))
     counted = _hours(case)
     assert counted["record_sent_to_vendor"] == bucket_of(2)
     assert counted[VENDOR] == bucket_of(6)
