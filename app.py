@@ -44,6 +44,7 @@ from handlers.card_actions import CardActions
 from handlers.case_actions import CaseActions
 from handlers.central_team import CentralTeam
 from handlers.channel_commands import ChannelCommands, ChannelLink
+from handlers.overview_command import OverviewCommand
 from handlers.reminder_command import OverdueCommand
 from handlers.stats_command import StatsCommand
 from handlers.triggers import build_triggers
@@ -233,11 +234,13 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
     overdue = OverdueCommand(queue, team, clock, problems)
     statistics = StatisticsService(stores.stats, planner.calendar, clock)
+    actions = CaseActions(case_service, team, places, settings, clock)
     card_actions, channel_commands = build_triggers(
-        CaseActions(case_service, team, places, settings, clock),
+        actions,
         ChannelLink(team, stores.references, clock),
         overdue,
         StatsCommand(statistics, team, settings, planner.calendar),
+        OverviewCommand(queue, team, places, clock, actions.refuse_forged),
     )
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")

@@ -16,13 +16,14 @@ from typing import Any
 from botbuilder.core import TurnContext
 
 from cards.common import card_invoke_response, error_card
-from handlers.card_data import CardData, parse_card_data
+from handlers.card_data import CardData, PageData, parse_card_data, parse_page_data
 from messages import text
 
 log = logging.getLogger(__name__)
 
 InvokeBody = dict[str, Any]
 Handler = Callable[[TurnContext, CardData], Awaitable[InvokeBody]]
+PageHandler = Callable[[TurnContext, PageData], Awaitable[InvokeBody]]  # a list card's paging
 # (context, verb as shown, why, the case id the data names if it parses) -> the refusal card,
 # after the refusal is audited.
 Refuser = Callable[[TurnContext, str, str, str | None], Awaitable[InvokeBody]]
@@ -31,14 +32,26 @@ Refuser = Callable[[TurnContext, str, str, str | None], Awaitable[InvokeBody]]
 class CardActions:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._pages: dict[str, PageHandler] = {}
         self.on_refused: Refuser | None = None
 
     def register(self, verb: str, handler: Handler) -> None:
         self._handlers[verb] = handler
 
+    def register_page(self, verb: str, handler: PageHandler) -> None:
+        """A verb whose data is a page cursor (handlers.card_data.PageData), not a case."""
+        self._pages[verb] = handler
+
     async def dispatch(self, context: TurnContext, verb: object, data: object) -> InvokeBody:
-        handler = self._handlers.get(verb) if isinstance(verb, str) else None
         shown = _printable(verb)
+        pages = self._pages.get(verb) if isinstance(verb, str) else None
+        if pages is not None:
+            page_data = parse_page_data(data)
+            if page_data is None:
+                log.warning("card data of %s is not what the card sends", shown)
+                return await self._refuse(context, shown, "invalid_data", None)
+            return await pages(context, page_data)
+        handler = self._handlers.get(verb) if isinstance(verb, str) else None
         card_data = parse_card_data(data)
         case_id = card_data.case_id if card_data is not None else None
         if handler is None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
 
 from cards.case_verbs import INPUT_ASSIGNEE, INPUT_REASON, INPUT_SERVICENOW, card_version
 from domain.case import Action, Case, Person
+from domain.reminders import ReminderKind
 
 # Generous for the ids the bot has made (26 letters today); never free text.
 CaseId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -32,6 +33,34 @@ class CardData(BaseModel):
 
 
 assert set(CardData.model_fields) >= {INPUT_SERVICENOW, INPUT_REASON, INPUT_ASSIGNEE}
+
+
+# A cursor's offsets count open cases; far above any real queue, small enough to stay cheap.
+Offset = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+
+
+class PageData(BaseModel):
+    """An overview card's paging click: where the window to show starts in each kind's index
+    (domain.queue.Cursor), every kind named exactly once. Anything else is forged or broken."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    page: dict[ReminderKind, Offset]
+
+    @field_validator("page")
+    @classmethod
+    def _every_kind(cls, page: dict[ReminderKind, int]) -> dict[ReminderKind, int]:
+        if set(page) != set(ReminderKind):
+            raise ValueError("a cursor names every reminder kind")
+        return page
+
+
+def parse_page_data(data: object) -> PageData | None:
+    """The click's cursor, or None when it is not what the overview card sends."""
+    try:
+        return PageData.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def parse_card_data(data: object) -> CardData | None:

@@ -10,6 +10,7 @@ from cards.case_verbs import REFRESH, VERBS
 from handlers.card_actions import CardActions, Handler
 from handlers.case_actions import CaseActions
 from handlers.channel_commands import HELP_NAMES, ChannelCommand, ChannelCommands, ChannelLink, channel_help
+from handlers.overview_command import OverviewCommand
 from handlers.reminder_command import OverdueCommand
 from handlers.stats_command import StatsCommand
 
@@ -19,11 +20,14 @@ def card_verbs(actions: CaseActions) -> dict[str, Handler]:
     return {REFRESH: actions.refresh, **{verb: actions.handler(action) for verb, action in VERBS.items()}}
 
 
-def channel_words(link: ChannelLink, overdue: OverdueCommand) -> dict[tuple[str, ...], ChannelCommand]:
+def channel_words(
+    link: ChannelLink, overdue: OverdueCommand, overview: OverviewCommand
+) -> dict[tuple[str, ...], ChannelCommand]:
     """What may follow `@bot` in a channel → its command; anything else gets the channel help."""
     return {
         ChannelLink.NAMES: link,  # koppla kanal: make this the central channel (admins)
         OverdueCommand.NAMES: overdue,  # påminnelser: what is overdue, delivery problems
+        OverviewCommand.NAMES: overview,  # översikt: every open case, a page at a time (admins)
         HELP_NAMES: channel_help,
     }
 
@@ -36,14 +40,19 @@ def channel_words_with_argument(stats: StatsCommand) -> dict[tuple[str, ...], Ch
 
 
 def build_triggers(
-    actions: CaseActions, link: ChannelLink, overdue: OverdueCommand, stats: StatsCommand
+    actions: CaseActions,
+    link: ChannelLink,
+    overdue: OverdueCommand,
+    stats: StatsCommand,
+    overview: OverviewCommand,
 ) -> tuple[CardActions, ChannelCommands]:
     cards = CardActions()
     cards.on_refused = actions.refuse_forged
     for verb, handler in card_verbs(actions).items():
         cards.register(verb, handler)
+    cards.register_page(OverviewCommand.VERB, overview.page)  # the overview card's paging
     commands = ChannelCommands()
-    for names, command in channel_words(link, overdue).items():
+    for names, command in channel_words(link, overdue, overview).items():
         commands.register(names, command)
     for names, command in channel_words_with_argument(stats).items():
         commands.register(names, command, argument=True)

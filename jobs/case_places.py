@@ -8,6 +8,7 @@ to the central channel). Lifetime: the case's (README, storage).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from adapters.outbox_scope import batch_read, batch_read_many, batch_remember
@@ -35,6 +36,16 @@ class CasePlaces:
         if not found or not found.get("thread"):
             return None
         return CasePlace(thread=str(found["thread"]), card=str(found.get("card") or ""))
+
+    async def get_many(self, case_ids: Sequence[str]) -> dict[str, CasePlace]:
+        """The places of those cases that have one, in one store read (a list of cases in a turn)."""
+        keys = {DocumentKeys.case_place(case_id): case_id for case_id in case_ids}
+        found = await self._documents.read(list(keys)) if keys else {}
+        return {
+            keys[key]: CasePlace(thread=str(doc["thread"]), card=str(doc.get("card") or ""))
+            for key, doc in found.items()
+            if key in keys and doc and doc.get("thread")
+        }
 
     async def prefetch(self, case_ids: list[str]) -> None:
         """Where these cases' threads are, in one read, for the rest of an outbox batch."""

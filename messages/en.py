@@ -25,7 +25,8 @@ MESSAGES: dict[str, str] = {
         "- @Skyddad ID **statistics** – cases filed, outcomes and lead times of the last 12 "
         "months; or a period: **statistics 2026**, **statistics 2026-11**, "
         "**statistics 2026-01 to 2026-06**, **statistics 6 months**, **statistics this year**, "
-        "**statistics last month** (admins only).\n\n"
+        "**statistics last month** (admins only).\n"
+        "- @Skyddad ID **overview** – every open case, most urgent first (admins only).\n\n"
         "Every case gets its own thread with a card where the steps are acknowledged."
     ),
     "unknown_command": "I did not understand that. Type **new report**, **my cases** or **help**.",
@@ -446,4 +447,18 @@ MESSAGES: dict[str, str] = {
         "rounded to their interval (at most 25 %). Purged cases still count."
     ),
     "month_names": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+    # --- @bot overview -------------------------------------------------------------------------
+    "overview_refused": "Only the administration's admins can see the overview.",
+    "overview_central_only": "**overview** works only in the administration channel.",
+    "overview_title": "Open cases ({count})",
+    "overview_summary": "{first}–{last} of {total} · {overdue} overdue · most urgent first · {when}",
+    "overview_empty": "No open cases right now. 👍 · {when}",
+    "overview_moved": "The list has changed since this card was shown – here is the start again.",
+    "overview_row": "**{number}** · {kind} · {org}",
+    "overview_kind": "Type {kind}",
+    "overview_overdue": " · ⚠️ **overdue by {hours} business hours**",
+    "overview_meta": "Assignee: {assignee} · {age} business hours since filed",
+    "button_overview_previous": "◀ Previous",
+    "button_overview_next": "Next ▶",
+    "button_overview_refresh": "Refresh",
 }

@@ -27,7 +27,8 @@ MESSAGES: dict[str, str] = {
         "- @Skyddad ID **statistik** – inkomna ärenden, utfall och ledtider de senaste 12 "
         "månaderna; eller en period: **statistik 2026**, **statistik 2026-11**, "
         "**statistik 2026-01 till 2026-06**, **statistik 6 månader**, **statistik i år**, "
-        "**statistik förra månaden** (endast administratörer).\n\n"
+        "**statistik förra månaden** (endast administratörer).\n"
+        "- @Skyddad ID **översikt** – alla öppna ärenden, mest brådskande först (endast administratörer).\n\n"
         "Varje ärende får en egen tråd med ett kort där stegen kvitteras."
     ),
     "unknown_command": ("Jag förstod inte det. Skriv **ny anmälan**, **mina ärenden** eller **hjälp**."),
@@ -460,4 +461,18 @@ MESSAGES: dict[str, str] = {
         "är avrundade till närmaste intervall (högst 25 %). Rensade ärenden räknas med."
     ),
     "month_names": "jan,feb,mar,apr,maj,jun,jul,aug,sep,okt,nov,dec",
+    # --- @bot översikt ------------------------------------------------------------------------
+    "overview_refused": "Bara förvaltningens administratörer kan se översikten.",
+    "overview_central_only": "**översikt** fungerar bara i förvaltningens kanal.",
+    "overview_title": "Öppna ärenden ({count})",
+    "overview_summary": "{first}–{last} av {total} · {overdue} försenade · mest brådskande först · {when}",
+    "overview_empty": "Inga öppna ärenden just nu. 👍 · {when}",
+    "overview_moved": "Listan har ändrats sedan kortet visades – här är början igen.",
+    "overview_row": "**{number}** · {kind} · {org}",
+    "overview_kind": "Typ {kind}",
+    "overview_overdue": " · ⚠️ **försenat {hours} arbetstimmar**",
+    "overview_meta": "Handläggare: {assignee} · {age} arbetstimmar sedan anmälan",
+    "button_overview_previous": "◀ Föregående",
+    "button_overview_next": "Nästa ▶",
+    "button_overview_refresh": "Uppdatera",
 }

@@ -8,8 +8,8 @@ from datetime import timedelta
 from domain.business_time import BusinessCalendar
 from domain.case import Action
 from domain.ports import CaseFilter, Stores
-from domain.queue import CaseQueue
-from domain.reminders import ReminderPolicy, overdue_summary
+from domain.queue import START, CaseQueue
+from domain.reminders import ReminderKind, ReminderPolicy, overdue_summary
 from tests.contract.test_store_contract import ANNA, BO, T0, new_case
 
 CAL = BusinessCalendar()
@@ -71,3 +71,25 @@ async def test_a_row_has_age_and_overdue_in_business_hours(stores: Stores) -> No
     assert (row.overdue_hours, row.age_hours) == (None, 2.0)  # first reminder after 4 h
     (row,) = (await queue.page(T0 + timedelta(days=1), 0, 10)).rows
     assert (row.overdue_hours, row.age_hours) == (5.0, 9.0)
+
+
+async def test_windows_from_cursors_agree_with_pages_both_ways(stores: Stores) -> None:
+    """Nästa / Föregående on the overview: a window read from per-kind cursors is exactly the
+    page at the same position, and its `preceding` cursor leads back to the window before."""
+    await _populate(stores, 60, seed=23)
+    queue = CaseQueue(stores.cases, CAL, POLICY)
+    now = T0 + timedelta(days=12)
+    windows = []
+    cursor: dict[ReminderKind, int] | None = dict(START)
+    while cursor is not None:
+        window = await queue.window(now, cursor, 7)
+        expected = await queue.page(now, window.position, 7)
+        assert [row.case.id for row in window.rows] == [row.case.id for row in expected.rows]
+        assert (window.open_total, window.overdue_total) == (expected.open_total, expected.overdue_total)
+        windows.append((cursor, window))
+        cursor = window.following
+    open_ids = {case.id for case in await stores.cases.list(CaseFilter(open_only=True))}
+    assert sum(len(window.rows) for _, window in windows) == len(open_ids) and len(windows) > 3
+    assert windows[0][1].preceding is None
+    for (earlier, _), (_, later) in zip(windows, windows[1:], strict=False):
+        assert later.preceding == earlier
