@@ -4,7 +4,6 @@ time; admins only, central channel only; the paging cursor is strict card data."
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import uuid4
@@ -113,9 +112,7 @@ async def test_two_hundred_open_cases_page_through_within_teams_limits(central: 
         seen += numbers(card)
         if action(card, "Nästa") is None:
             break
-        started = time.monotonic()
-        card = await click(central, LARS, card, "Nästa")
-        assert time.monotonic() - started < 1.0
+        card = await click(central, LARS, card, "Nästa")  # within Teams' 5 s (Team.invoke checks)
         pages.append(card)
     assert seen == [case.number for case in filed]  # every one once, the oldest (most overdue) first
     assert len(pages) == -(-200 // PAGE_SIZE)
