@@ -103,6 +103,7 @@ class CaseQueue:
         for kind in ReminderKind:
             page = await self._cases.idle(kind, offset=cursor[kind], limit=limit)
             open_total += page.total
+            cursor[kind] = min(cursor[kind], page.total)  # a stale or made-up cursor: at most the end
             ahead += [(kind, entry) for entry in page.entries]
             until = self.calendar.latest_start(now, self._first_hours(kind))
             overdue_total += (await self._cases.idle(kind, until=until, limit=0)).total

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from itertools import pairwise
 
 from domain.business_time import BusinessCalendar
 from domain.case import Action
@@ -91,5 +92,15 @@ async def test_windows_from_cursors_agree_with_pages_both_ways(stores: Stores) -
     open_ids = {case.id for case in await stores.cases.list(CaseFilter(open_only=True))}
     assert sum(len(window.rows) for _, window in windows) == len(open_ids) and len(windows) > 3
     assert windows[0][1].preceding is None
-    for (earlier, _), (_, later) in zip(windows, windows[1:], strict=False):
+    for (earlier, _), (_, later) in pairwise(windows):
         assert later.preceding == earlier
+
+
+async def test_a_cursor_past_the_end_of_a_kind_counts_only_what_is_there(stores: Stores) -> None:
+    for n in range(3):
+        await stores.cases.create(new_case(f"c{n}", at=T0 + timedelta(minutes=n)))
+    queue = CaseQueue(stores.cases, CAL, POLICY)
+    past = {**START, ReminderKind.STEP_IDLE: 40}
+    window = await queue.window(T0 + timedelta(days=1), past, 10)
+    assert [row.case.id for row in window.rows] == ["c0", "c1", "c2"]
+    assert (window.position, window.open_total, window.following, window.preceding) == (0, 3, None, None)
