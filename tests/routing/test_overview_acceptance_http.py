@@ -1,6 +1,6 @@
 """Issue 16, "Checked by", over real HTTP on a fresh store (both stores): three cases filed
 through the intake in 1:1 chats, one rejected by an admin (inte skyddad); `översikt` lists
-exactly the two open ones and no Patient ID."""
+exactly the two open ones and no Patient ID, `statistik` counts three filed and one rejected."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from domain.case import Status
 from tests.contract.conftest import _delete_prefix
 from tests.routing.conftest import Team
 from tests.routing.overview_helpers import NUMBER, numbers, overview_card
+from tests.routing.test_stats_http import ask
 from tests.support.activities import ANNA, KARIN, MARIA, User, last_card
 
 OLLE = User("29:olle", "Olle Persson", "aad-olle")
@@ -48,7 +49,9 @@ async def file_through_the_intake(team: Team, user: User) -> str:
     return number
 
 
-async def test_three_filed_one_rejected_the_overview_lists_the_two_open_ones(central: Team):
+async def test_three_filed_one_rejected_overview_lists_the_two_open_ones_statistik_counts_them(
+    central: Team,
+):
     filed = []
     for user in (ANNA, MARIA, OLLE):
         filed.append(await file_through_the_intake(central, user))
@@ -70,3 +73,9 @@ async def test_three_filed_one_rejected_the_overview_lists_the_two_open_ones(cen
     shown = json.dumps(overview, ensure_ascii=False)
     assert "Öppna ärenden (2)" in shown
     assert not any(patient_id.casefold() in shown.casefold() for patient_id in PATIENT_IDS.values())
+
+    statistics = await ask(central, KARIN, "statistik")
+    counted = json.dumps(statistics, ensure_ascii=False)
+    assert "**3** inkomna ärenden (typ A 3, typ B 0)" in counted
+    assert "**1** inte skyddad" in counted and "**0** klara" in counted and "**0** återtagna" in counted
+    assert not any(patient_id.casefold() in counted.casefold() for patient_id in PATIENT_IDS.values())
