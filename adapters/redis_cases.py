@@ -126,13 +126,23 @@ class RedisCases:
     async def idle(
         self, kind: ReminderKind, *, until: datetime | None = None, offset: int = 0, limit: int = 50
     ) -> IdlePage:
-        """ZCOUNT and one ZRANGE page, pipelined: O(log n + limit) on the server, never a scan."""
+        """A count and one page, pipelined, never a scan. The whole index (`until` None, the
+        overview's pages) is read by rank: ZCARD and ZRANGE start..stop find the offset through the
+        skip list's spans, O(log n + limit) at any depth; a ZRANGEBYSCORE with LIMIT would walk
+        every entry before the offset (~70 ms at offset 45,000, holding the server). A range up
+        to `until` (what is overdue) is only ever read from its start: ZCOUNT and ZRANGEBYSCORE."""
         key = self._keys.cases_idle(kind.value)
-        bound: int | str = "+inf" if until is None else to_micros(until)
+        start = max(0, offset)
         async with self._r.pipeline(transaction=False) as pipe:
-            pipe.zcount(key, "-inf", bound)
-            if limit > 0:
-                pipe.zrangebyscore(key, "-inf", bound, start=max(0, offset), num=limit, withscores=True)
+            if until is None:
+                pipe.zcard(key)
+                if limit > 0:
+                    pipe.zrange(key, start, start + limit - 1, withscores=True)
+            else:
+                bound = to_micros(until)
+                pipe.zcount(key, "-inf", bound)
+                if limit > 0:
+                    pipe.zrangebyscore(key, "-inf", bound, start=start, num=limit, withscores=True)
             answers = await pipe.execute()
         total = int(answers[0])
         rows = answers[1] if limit > 0 else []
