@@ -22,6 +22,7 @@ from adapters.outbox_scope import BatchReferences
 from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
 from adapters.servicenow import ServiceNowClient
+from adapters.servicenow_callback import ServiceNowCallback
 from adapters.stores import open_stores
 from adapters.turn_limits import FixedWindows, TurnLimitMiddleware
 from cards.case_verbs import REFRESH
@@ -92,6 +93,7 @@ class App:
     places: CasePlaces
     statistics: StatisticsService
     servicenow: ServiceNowJobs | None = None  # SERVICENOW_INSTANCE_URL set
+    servicenow_callback: ServiceNowCallback | None = None  # ...and SERVICENOW_CALLBACK_SECRET
     _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
@@ -273,4 +275,9 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         places=places,
         statistics=statistics,
         servicenow=servicenow,
+        servicenow_callback=(
+            ServiceNowCallback(settings.servicenow_callback_secret, servicenow.nudge, adapter.refusals)
+            if servicenow is not None and settings.servicenow_callback_secret
+            else None
+        ),
     )

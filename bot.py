@@ -17,7 +17,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 
-from adapters import metrics
+from adapters import metrics, servicenow_callback
 from adapters.logging_setup import configure_logging
 from adapters.turn_errors import on_turn_error
 from app import App, build_app_services
@@ -117,11 +117,21 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
+    if settings.servicenow_enabled and settings.servicenow_callback_secret:
+        app.router.add_post(servicenow_callback.PATH, servicenow_callback_endpoint)
     return app
 
 
 async def messages_endpoint(request: web.Request) -> web.StreamResponse:
     return await request.app[SERVICES].adapter.process(request, request.app[BOT])
+
+
+async def servicenow_callback_endpoint(request: web.Request) -> web.Response:
+    """ServiceNow's nudge that a vendor record changed (adapters/servicenow_callback.py)."""
+    callback = request.app[SERVICES].servicenow_callback
+    if callback is None:  # only routed when configured; kept for type safety
+        raise web.HTTPNotFound()
+    return await callback(request)
 
 
 async def metrics_endpoint(request: web.Request) -> web.Response:

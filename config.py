@@ -311,6 +311,12 @@ class Settings(BaseSettings):
         description="Values of the record's `state` that mean the vendor has answered (incident: "
         "6 Resolved, 7 Closed).",
     )
+    servicenow_callback_secret: str = Field(
+        "",
+        description="Shared secret ServiceNow sends as `Authorization: Bearer …` to POST "
+        "/api/servicenow/resolved when a vendor record changes (read at once instead of at the next "
+        "poll). Empty = no such route (404); at least 32 characters.",
+    )
     servicenow_timeout_seconds: float = Field(
         20.0, gt=0, le=120, description="One call to ServiceNow gives up after this long (transient)."
     )
@@ -397,7 +403,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _servicenow_complete(self) -> Settings:
+        if self.servicenow_callback_secret and len(self.servicenow_callback_secret) < 32:
+            raise ValueError(
+                "SERVICENOW_CALLBACK_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)"
+            )
         if not self.servicenow_instance_url:
+            if self.servicenow_callback_secret:
+                raise ValueError("SERVICENOW_CALLBACK_SECRET needs SERVICENOW_INSTANCE_URL")
             return self
         url = urlsplit(self.servicenow_instance_url)
         loopback = url.hostname in {"127.0.0.1", "localhost"}

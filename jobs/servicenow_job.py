@@ -19,6 +19,7 @@ failed create puts the case back on the manual step; a failed poll is simply ask
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from adapters.outbox_worker import DeadLetter, OutboxWorker, RetryLater
@@ -67,10 +68,27 @@ class ServiceNowJobs:
         }
         self._clock = clock
         self.service: CaseService | None = None  # set once the case service exists (app.py)
+        self._wake: Callable[[], None] = lambda: None  # the worker's, once registered
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(CREATE_KIND, self.on_create)
         worker.register(POLL_KIND, self.on_poll)
+        self._wake = worker.wake
+
+    async def nudge(self, number: str, correlation_id: str) -> bool:
+        """ServiceNow says `number` changed (adapters/servicenow_callback.py): read it now rather
+        than at the next poll. Only a case waiting for the vendor on exactly that number is read,
+        and by its number: nothing the caller sent is taken as the record's state."""
+        case = await self._cases.get(correlation_id) if correlation_id else None
+        if case is None:
+            waiting = await self._cases.list(CaseFilter(status=Status.SENT_TO_VENDOR))
+            case = next((c for c in waiting if c.servicenow_number == number), None)
+        if case is None or case.status is not Status.SENT_TO_VENDOR or case.servicenow_number != number:
+            return False
+        payload = {"kind": POLL_KIND, "case_id": case.id, "number": number, "sys_id": ""}
+        await self._due.schedule(poll_item_id(case.id), self._clock(), payload)
+        self._wake()
+        return True
 
     def dead_letter_then(self, others: DeadLetter) -> DeadLetter:
         """The worker's dead-letter callback: ServiceNow items here, every other kind `others`."""

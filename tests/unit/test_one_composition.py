@@ -37,6 +37,9 @@ GRAPH = frozenset(
         "PersonalChat",
         "Deliveries",
         "DeliveryProblems",
+        "ServiceNowClient",
+        "ServiceNowJobs",
+        "ServiceNowCallback",
     }
 )
 

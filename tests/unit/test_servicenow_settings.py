@@ -58,3 +58,17 @@ def test_basic_auth_alone_is_enough():
 def test_the_table_name_is_checked():
     with pytest.raises(SettingsError, match="servicenow_table"):
         settings(servicenow_table="incident; drop")
+
+
+def test_a_callback_secret_is_long_and_needs_an_instance():
+    with pytest.raises(SettingsError, match="at least 32"):
+        settings(
+            servicenow_instance_url="https://region.service-now.com",
+            servicenow_callback_secret="short",
+            **OAUTH,
+        )
+    with pytest.raises(SettingsError, match="needs SERVICENOW_INSTANCE_URL"):
+        settings(servicenow_callback_secret="x" * 40)
+    assert settings(
+        servicenow_instance_url="https://region.service-now.com", servicenow_callback_secret="x" * 40, **OAUTH
+    ).servicenow_callback_secret
