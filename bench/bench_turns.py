@@ -108,6 +108,14 @@ def spawn(name: str, tmp: Path, redis_url: str, log: Path) -> tuple[subprocess.P
     else:
         command = [sys.executable, str((BASELINE if name.endswith("-base") else ROOT) / "bot.py")]
         env |= {"PORT": str(port), "DATA_DIR": str(tmp / name), "ADMIN_IDS": "29:karin=Karin Holm"}
+        # 20 bench users file 16 cases each and one admin clicks ~50 times a round: far past the
+        # per-person caps (turn_limits.py, the hourly intake cap). Caps this high are never
+        # reached, but every check still runs, so its cost stays in the figures.
+        env |= {
+            "TURNS_PER_USER_MINUTE": "1000000",
+            "TURNS_PER_CONVERSATION_MINUTE": "1000000",
+            "INTAKES_PER_USER_HOUR": "1000000",
+        }
         if name.startswith("redis"):
             env |= {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": f"bench-{name}"}
     # cwd is the temp folder: a developer's .env in the repository must not change the bot.
@@ -190,7 +198,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                 out = BENCH / f"profile-{args.profile}.txt"
                 profiler = subprocess.Popen(
                     [
-                        str(Path(sys.executable).parent / "py-spy"),
+                        os.environ.get("PY_SPY") or str(Path(sys.executable).parent / "py-spy"),
                         "record",
                         "-p",
                         str(pid),

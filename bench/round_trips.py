@@ -93,7 +93,10 @@ async def main(redis_url: str) -> None:
                 for label in ("first case of a new user", "a returning user's next case"):
                     print(f"\n{settings.storage_backend}: {label}")
                     await load.intake(http, target, 1)
+                calls.clear()
                 await services.worker.run_until_idle()  # post the case cards
+                print(f"\n{settings.storage_backend}: the outbox posting those 2 cases (cards, notices)")
+                print(f"  {'outbox':28} {sum(calls.values()):2} round trips: {dict(sorted(calls.items()))}")
                 print(f"\n{settings.storage_backend}: an admin's five steps (Action.Execute invokes)")
                 await load.admin_steps(http, target, connector.bots["bot"].threads[0], load.Clicks())
             finally:
