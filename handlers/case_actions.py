@@ -80,14 +80,22 @@ class CaseActions:
 
     # --- the answers -----------------------------------------------------------------------------
     async def _card(
-        self, context: TurnContext, case: Case, viewer: Person | None, note: str = "", **values: object
+        self,
+        context: TurnContext,
+        case: Case,
+        viewer: Person | None,
+        note: str = "",
+        *,
+        admins: list[Person] | None = None,
+        **values: object,
     ) -> InvokeBody:
-        """The case card for `viewer`; `note` is a message key shown on top of it."""
+        """The case card for `viewer`; `note` is a message key shown on top of it. `admins`: the
+        roster this turn already read (else it is read here)."""
         locale = context.activity.locale
         card = create_case_card(
             case,
             viewer,
-            await self._team.admins(),
+            admins if admins is not None else await self._team.admins(),
             self._clock(),
             locale=locale,
             servicenow_pattern=self._servicenow.pattern,
@@ -152,8 +160,8 @@ class CaseActions:
             return await self._refuse(context, case_id, actor, reason, REFRESH)
         if not self._team.is_admin(actor):
             return await self._card(context, case, None)
-        await self._team.learn([actor])
-        return await self._card(context, case, actor)
+        admins = await self._team.learn([actor])
+        return await self._card(context, case, actor, admins=admins)
 
     async def act(self, context: TurnContext, action: Action, data: CardData) -> InvokeBody:
         actor = actor_of(context)
@@ -163,28 +171,29 @@ class CaseActions:
         if reason := await self._authorise(context, case, action):
             return await self._refuse(context, case_id, actor, reason, verb)
         assert case is not None  # _authorise refuses a missing case
-        await self._team.learn([actor])
+        admins = await self._team.learn([actor])  # one roster read serves the whole click
         if data.version != card_version(case):
             if is_own_last_step(case, data.version, action, actor):
                 # This very click was recorded, but its answer was lost (a store or network
                 # hiccup): show the result, not "nothing changed".
-                return await self._card(context, case, actor)
-            return await self._card(context, case, actor, "note_stale")  # a double click ends here
+                return await self._card(context, case, actor, admins=admins)
+            # a double click ends here
+            return await self._card(context, case, actor, "note_stale", admins=admins)
         if action is Action.TAKE and case.assignee is not None and case.assignee.id == actor.id:
             # The holder clicked "Ta över" on the shared card (Teams showed it without her own
             # view: a client without per-user views, or beyond the 60 refresh ids): her steps.
-            return await self._card(context, case, actor)
+            return await self._card(context, case, actor, admins=admins)
         if action not in offered_actions(case, actor, self._servicenow_enabled):
             # The card never offered this (a forged or replayed verb): audited, nothing changes.
             await self._service.refuse(
                 case.id, actor, context.activity.conversation.id, f"not_allowed:{verb}"
             )
-            return await self._card(context, case, actor, "note_not_allowed")
+            return await self._card(context, case, actor, "note_not_allowed", admins=admins)
         try:
-            detail, target = step_inputs(action, data, self._servicenow, await self._team.admins())
+            detail, target = step_inputs(action, data, self._servicenow, admins)
         except InvalidInput as invalid:
-            return await self._card(context, case, actor, invalid.key, **invalid.values)
-        return await self._apply(context, case, actor, action, detail, target)
+            return await self._card(context, case, actor, invalid.key, admins=admins, **invalid.values)
+        return await self._apply(context, case, actor, action, detail, target, admins)
 
     async def _apply(
         self,
@@ -194,6 +203,7 @@ class CaseActions:
         action: Action,
         detail: str,
         target: Person | None,
+        admins: list[Person],
     ) -> InvokeBody:
         """Act on the version read. Only domain changes write a case, so a conflict means someone
         acted first: our own click repeated (show the step), or another admin won (show the case
@@ -205,12 +215,12 @@ class CaseActions:
             )
         except CaseError as error:
             log.info("case action %s refused by the state machine: %s", action.value, error.code)
-            return await self._card(context, case, actor, "note_not_allowed")
+            return await self._card(context, case, actor, "note_not_allowed", admins=admins)
         except VersionConflict:
             fresh = await self._cases.get(case.id)
             if fresh is not None and is_own_last_step(fresh, seen, action, actor):
-                return await self._card(context, fresh, actor)  # our own write, retried
-            return await self._card(context, fresh or case, actor, "note_conflict")
+                return await self._card(context, fresh, actor, admins=admins)  # our own write, retried
+            return await self._card(context, fresh or case, actor, "note_conflict", admins=admins)
         if action is Action.FORWARD:
             return card_invoke_response(create_forwarded_card(saved, context.activity.locale))
-        return await self._card(context, saved, actor)
+        return await self._card(context, saved, actor, admins=admins)
