@@ -9,10 +9,17 @@ invokes go back in the HTTP response, and the bot has no sign-in. So both are no
 build the real client on first attribute access (`client.conversations…`, `client.config…` as
 TeamsInfo reads it) with the same credentials, URL and settings as before. The serviceUrl
 allow-list (inbound_auth.py) still runs when the factory is asked, before any stand-in exists.
+
+A client, once built, is kept and shared by every later turn and proactive call to the same
+service URL with the same credentials (at most `MAX_SHARED` URLs per app): the outbox posts cards
+and notices one after another, and a client of its own for each paid the build again and opened a
+new TCP connection each time (msrest keeps one requests Session per thread per client, so a kept
+client keeps its connections alive). The credentials object refreshes its own token.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +35,7 @@ class Deferred:
     def __init__(self, build: Callable[[], Any]) -> None:
         self._build: Callable[[], Any] | None = build
         self._client: Any = None
+        self.configuration: Any = None  # what it was built with (a kept client must match)
 
     @property
     def built(self) -> bool:
@@ -40,13 +48,29 @@ class Deferred:
         return getattr(self._client, name)
 
 
+MAX_SHARED = 16  # distinct service URLs kept per app (Teams uses a handful of regional ones)
+
+
+def _shared(credential_factory: Any) -> OrderedDict[tuple[Any, ...], Deferred]:
+    """The kept clients live on the app's credential factory, so they end with the app."""
+    kept: OrderedDict[tuple[Any, ...], Deferred] | None = getattr(credential_factory, "_sid_clients", None)
+    if kept is None:
+        kept = OrderedDict()
+        credential_factory._sid_clients = kept
+    return kept
+
+
 async def _create(self: Any, service_url: str, audience: str | None = None) -> Any:
-    # _ConnectorFactoryImpl.create of botframework-connector 4.17.1, with the build deferred.
+    # _ConnectorFactoryImpl.create of botframework-connector 4.17.1, with the build deferred
+    # and the client kept for the next call with the same URL and credentials.
+    audience = audience or self._to_channel_from_bot_oauth_scope
+    key = (service_url, audience, self._app_id, self._login_endpoint, self._validate_authority)
+    kept = _shared(self._credential_factory)
+    if key in kept and kept[key].configuration is self._connector_client_configuration:
+        kept.move_to_end(key)
+        return kept[key]
     credentials = await self._credential_factory.create_credentials(
-        self._app_id,
-        audience or self._to_channel_from_bot_oauth_scope,
-        self._login_endpoint,
-        self._validate_authority,
+        self._app_id, audience, self._login_endpoint, self._validate_authority
     )
     configuration = self._connector_client_configuration
 
@@ -58,7 +82,12 @@ async def _create(self: Any, service_url: str, audience: str | None = None) -> A
         client.config.add_user_agent(factory_impl.USER_AGENT)
         return client
 
-    return Deferred(build)
+    deferred = Deferred(build)
+    deferred.configuration = configuration
+    kept[key] = deferred
+    while len(kept) > MAX_SHARED:
+        kept.popitem(last=False)
+    return deferred
 
 
 def _user_token_client_init(
