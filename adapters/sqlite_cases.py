@@ -136,15 +136,24 @@ class SqliteCases:
     async def idle(
         self, kind: ReminderKind, *, until: datetime | None = None, offset: int = 0, limit: int = 50
     ) -> IdlePage:
-        """Two index-only queries on cases_idle (idle_kind, idle_since, id): a range count and a
-        page; neither reads a case body."""
+        """Index-only reads of cases_idle (idle_kind, idle_since, id) and the per-kind count the
+        triggers keep (idle_counts); no case body. The total with `until` is the kind's count less
+        the cases not idle that long: those entered their idle period within one reminder span,
+        so that range stays short however many cases wait (counting the overdue side grew with
+        them: ~40 ms at 100,000 open cases)."""
         bound = _MAX_MICROS if until is None else to_micros(until)
-        where = "WHERE idle_kind = ? AND idle_since <= ?"
 
         def page(conn: sqlite3.Connection) -> tuple[int, list[tuple[str, int]]]:
-            ((total,),) = conn.execute(f"SELECT count(*) FROM cases {where}", (kind.value, bound))
+            found = conn.execute("SELECT n FROM idle_counts WHERE idle_kind = ?", (kind.value,)).fetchone()
+            total = int(found[0]) if found else 0
+            if until is not None:
+                ((newer,),) = conn.execute(
+                    "SELECT count(*) FROM cases WHERE idle_kind = ? AND idle_since > ?", (kind.value, bound)
+                )
+                total -= newer
             rows = conn.execute(
-                f"SELECT id, idle_since FROM cases {where} ORDER BY idle_since, id LIMIT ? OFFSET ?",
+                "SELECT id, idle_since FROM cases WHERE idle_kind = ? AND idle_since <= ?"
+                " ORDER BY idle_since, id LIMIT ? OFFSET ?",
                 (kind.value, bound, max(0, limit), max(0, offset)),
             ).fetchall()
             return total, rows

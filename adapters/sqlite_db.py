@@ -40,6 +40,24 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS cases_by_assignee ON cases (assignee_id, created_at)",
     # The idle index: open cases by reminder kind and start of the idle period (overdue, overview).
     "CREATE INDEX IF NOT EXISTS cases_idle ON cases (idle_kind, idle_since, id)",
+    # How many open cases each idle index holds, kept by triggers in every case write's own
+    # transaction: a count over the index range costs O(cases), this O(1) (queue, påminnelser).
+    "CREATE TABLE IF NOT EXISTS idle_counts (idle_kind TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+    """CREATE TRIGGER IF NOT EXISTS idle_counts_insert AFTER INSERT ON cases
+        WHEN NEW.idle_kind IS NOT NULL BEGIN
+        INSERT INTO idle_counts (idle_kind, n) VALUES (NEW.idle_kind, 1)
+            ON CONFLICT (idle_kind) DO UPDATE SET n = n + 1;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS idle_counts_delete AFTER DELETE ON cases
+        WHEN OLD.idle_kind IS NOT NULL BEGIN
+        UPDATE idle_counts SET n = n - 1 WHERE idle_kind = OLD.idle_kind;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS idle_counts_update AFTER UPDATE OF idle_kind ON cases
+        WHEN OLD.idle_kind IS NOT NEW.idle_kind BEGIN
+        UPDATE idle_counts SET n = n - 1 WHERE idle_kind = OLD.idle_kind;
+        INSERT INTO idle_counts (idle_kind, n) SELECT NEW.idle_kind, 1 WHERE NEW.idle_kind IS NOT NULL
+            ON CONFLICT (idle_kind) DO UPDATE SET n = n + 1;
+    END""",
     # Cases the statistics do not count yet (filed before they existed): few or none.
     "CREATE INDEX IF NOT EXISTS cases_uncounted ON cases (id) WHERE stats_counted = 0",
     """CREATE TABLE IF NOT EXISTS stats (
@@ -184,6 +202,9 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"{version=} of the store file is newer than this bot ({SCHEMA_VERSION})")
     for statement in _SCHEMA:
+        if "TABLE IF NOT EXISTS idle_counts " in statement:
+            _add_idle_counts(conn)  # before its triggers: the counts start from the cases there
+            continue
         conn.execute(statement)
         if "TABLE IF NOT EXISTS cases " in statement:
             _add_idle_columns(conn)  # before the index on those columns is created
@@ -207,6 +228,18 @@ def _add_idle_columns(conn: sqlite3.Connection) -> None:
         [(*idle_columns(Case.model_validate_json(body)), case_id) for case_id, body in rows],
     )
     log.info("sqlite store: idle index added for %d open cases", len(rows))
+
+
+def _add_idle_counts(conn: sqlite3.Connection) -> None:
+    """The idle index's per-kind counts, counted once from the cases when the table is new (a
+    file from before them, or a new file: then there are none). Runs in the schema's transaction."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idle_counts'").fetchone():
+        return
+    conn.execute("CREATE TABLE idle_counts (idle_kind TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+    conn.execute(
+        "INSERT INTO idle_counts (idle_kind, n) SELECT idle_kind, count(*) FROM cases"
+        " WHERE idle_kind IS NOT NULL GROUP BY idle_kind"
+    )
 
 
 def _add_stats_column(conn: sqlite3.Connection) -> None:

@@ -59,6 +59,24 @@ async def test_actions_move_a_case_between_idle_indexes_and_final_ones_leave(sto
     assert await _idle_ids(stores, S) == ["c1"]
 
 
+async def test_idle_totals_follow_every_write_and_match_the_entries(stores: Stores) -> None:
+    cases = [await stores.cases.create(new_case(f"c{n}", at=T0 + timedelta(hours=n))) for n in range(6)]
+    for n, case in enumerate(cases[:4]):
+        case.apply(Action.TAKE, ANNA, T0 + timedelta(hours=10 + n))
+        cases[n] = await stores.cases.update(case)
+    cases[0].apply(Action.WITHDRAW, BO, T0 + timedelta(hours=20))
+    await stores.cases.update(cases[0])
+    cases[5].apply(Action.WITHDRAW, BO, T0 + timedelta(hours=21))
+    await stores.cases.update(cases[5])
+    for kind in (U, S):
+        for until in (None, T0 + timedelta(hours=4), T0 + timedelta(hours=11), T0 + timedelta(days=9)):
+            page = await stores.cases.idle(kind, until=until, limit=100)
+            assert page.total == len(page.entries), (kind, until)
+    assert (await stores.cases.idle(U)).total == 1  # c4
+    assert (await stores.cases.idle(S)).total == 3  # c1..c3
+    assert (await stores.cases.idle(S, until=T0 + timedelta(hours=11))).total == 1
+
+
 async def test_a_stale_update_leaves_the_idle_index_as_it_was(stores: Stores) -> None:
     created = await stores.cases.create(new_case("c1"))
     mine, theirs = created.model_copy(deep=True), created.model_copy(deep=True)
@@ -87,11 +105,18 @@ async def test_an_older_sqlite_file_gets_the_idle_index_on_open(tmp_path: Path) 
     await stores.cases.update(closed)
     await stores.close()
     with sqlite3.connect(tmp_path / FILE_NAME) as conn:  # as the file was before the index
+        for trigger in ("insert", "update", "delete"):
+            conn.execute(f"DROP TRIGGER idle_counts_{trigger}")
+        conn.execute("DROP TABLE idle_counts")
         conn.execute("DROP INDEX cases_idle")
         conn.execute("ALTER TABLE cases DROP COLUMN idle_kind")
         conn.execute("ALTER TABLE cases DROP COLUMN idle_since")
     stores = await SqliteStores.open(tmp_path)
     try:
         assert (await stores.cases.idle(U)).entries == [IdleEntry("old", T0)]
+        assert (await stores.cases.idle(U)).total == 1  # the per-kind counts start from the cases
+        await stores.cases.create(new_case("new", at=T0 + timedelta(hours=1)))
+        assert (await stores.cases.idle(U, until=T0)).total == 1
+        assert (await stores.cases.idle(U)).total == 2
     finally:
         await stores.close()
