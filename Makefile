@@ -18,7 +18,7 @@ CHECK_RUNTIME_VENV = $(RUN_VENV)/bin/python -c "import importlib.util as u, sys;
   bad = [m for m in sys.argv[1:] if u.find_spec(m)]; sys.exit(f'dev tools in $(RUN_VENV): {bad}' if bad else 0)" \
   $(DEV_ONLY) && echo "$(RUN_VENV): runtime lock only (none of: $(DEV_ONLY))"
 
-.PHONY: run test lint typecheck unit e2e playground bench lock clean package deploy-check \
+.PHONY: run test lint typecheck unit e2e playground bench bench-scale lock clean package deploy-check \
         hadolint checkov manifest check-runtime-venv
 
 define make_venv
@@ -102,6 +102,11 @@ playground: $(STAMP) deployment/playground/node_modules
 bench: $(STAMP)
 	$(BIN)/python bench/bench_guard.py
 	$(BIN)/python bench/bench_turns.py
+
+## make bench-scale — sweep, idle poll, påminnelser, statistik and overview at 1k / 10k / 100k open cases,
+## both stores (bench/README.md; ~10 minutes on 2 cores)
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py
 
 ## make lock — re-resolve the three requirements*.in into hashed locks (pip-tools, in a scratch venv);
 ## pins that still satisfy the .in files are kept; `make lock UPGRADE=1` moves everything to the newest
