@@ -135,10 +135,15 @@ class App:
             self.worker.start()
 
     async def close(self) -> None:
-        await self.worker.stop()
-        if self.servicenow is not None:
-            await self.servicenow.close()
-        await self.stores.close()
+        """Bounded: the worker stops within its timeout; the rest closes whatever it did."""
+        try:
+            await self.worker.stop()
+        finally:
+            try:
+                if self.servicenow is not None:
+                    await self.servicenow.close()
+            finally:
+                await self.stores.close()
 
 
 def freeze_startup_heap() -> None:

@@ -110,7 +110,8 @@ class OpenIdKeys:
 
     async def _refresh(self) -> None:
         try:
-            keys = await asyncio.wait_for(self._fetch(), self.timeout)
+            async with asyncio.timeout(self.timeout):  # not wait_for: it can lose a cancel on 3.11
+                keys = await self._fetch()
         except (TimeoutError, aiohttp.ClientError, ValueError, KeyError, TypeError) as exc:
             self._failed_at = time.monotonic()
             reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
@@ -171,15 +172,21 @@ class KeyCache:
         channel = self._by_url[CHANNEL_METADATA_URL]
         self._tasks = [asyncio.create_task(channel.warm()), asyncio.create_task(channel.run())]
 
-    async def stop(self) -> None:
-        """On shutdown, before aiohttp waits for open requests: none may wait on a hanging host."""
+    async def stop(self, timeout: float = 5.0) -> None:
+        """On shutdown, before aiohttp waits for open requests: none may wait on a hanging host.
+        Waits at most `timeout` s for the tasks; a cancellation of `stop` itself propagates."""
         for keys in self._by_url.values():
             keys.cancel()
-        for task in self._tasks:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if tasks:
+            done, pending = await asyncio.wait(tasks, timeout=timeout)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.warning("token key refresh ended with %r", task.exception())
+            if pending:
+                log.error("token key refresh did not stop within %.0f s of being cancelled", timeout)
 
 
 def install_key_cache(cache: KeyCache) -> None:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[DueItem], Awaitable[None]]
 Prefetch = Callable[[list[DueItem]], Awaitable[None]]
 DeadLetter = Callable[[DueItem, Exception, int], Awaitable[None]]
+RECANCEL_SECONDS = 0.5  # stop(): how often a loop that is still running is cancelled again
 
 
 class RetryLater(Exception):
@@ -92,6 +93,7 @@ class OutboxWorker:
         self._dead_letter: DeadLetter = _no_dead_letter
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def register(self, kind: str, handler: Handler, *, prefetch: Prefetch | None = None) -> None:
         """`prefetch`, when given, reads what a batch's items of `kind` need at once, before
@@ -218,7 +220,7 @@ class OutboxWorker:
         return total
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:  # a cancellation a job swallowed still ends the loop here
             try:
                 claimed, _ = await self._run_batch()
             except StoreUnavailable as error:
@@ -227,26 +229,39 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox round failed")
                 claimed = 0
-            if claimed:
+            if claimed or self._stopping:
                 continue
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives as the awaited call finishes (CPython gh-86296), e.g. a wake() during stop().
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 
     async def stop(self, timeout: float = 10.0) -> None:
-        """Cancel the loop and wait at most `timeout` s: shutdown (SIGTERM, a test's teardown)
-        must be bounded even if a job is stuck in a call that does not honour cancellation."""
+        """Stop the loop within `timeout` s: shutdown (SIGTERM, a test's teardown) must be bounded.
+
+        A cancellation can be lost inside a job (a library's wait_for on Python 3.11, see
+        `_loop`), so the loop is cancelled again every `RECANCEL_SECONDS` while it runs and checks
+        `_stopping` between rounds. A job stuck in a call that ignores every cancellation is left
+        behind with an ERROR line; its claim runs out after the lease."""
         task, self._task = self._task, None
         if task is None:
             return
-        task.cancel()
-        done, _ = await asyncio.wait({task}, timeout=timeout)
-        if not done:
+        self._stopping = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not task.done() and (left := deadline - loop.time()) > 0:
+            task.cancel()
+            await asyncio.wait({task}, timeout=min(RECANCEL_SECONDS, left))
+        if not task.done():
             log.error("outbox worker did not stop within %.0f s of being cancelled; left behind", timeout)
             return
-        with contextlib.suppress(BaseException):  # cancelled, or its last error (already logged)
-            task.result()
+        if task.cancelled() or task.exception() is None:
+            return
+        log.error("outbox worker ended with %r", task.exception())  # _loop catches Exception: a bug

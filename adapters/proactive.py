@@ -133,7 +133,10 @@ class ProactiveSender:
         if conversation_id is not None:
             await self._limiter.wait(conversation_id)
         try:
-            return await asyncio.wait_for(call(), self._timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancellation (the
+            # worker being stopped) that arrives as the call finishes (CPython gh-86296).
+            async with asyncio.timeout(self._timeout):
+                return await call()
         except Exception as error:
             raise classify(error) from None
 
@@ -164,6 +167,14 @@ class ProactiveSender:
             raise SendInFlight("the same message is being sent elsewhere", delay=timedelta(seconds=5))
         try:
             result = await send()
+        except asyncio.CancelledError:
+            # Shutting down: free the claim if the store still answers (else it expires after
+            # `claim_ttl`), but the cancellation must reach the worker, never a store error.
+            try:
+                await self._markers.release(idempotency_key, claim.token)
+            except Exception as error:
+                log.warning("send %s cancelled; its claim stays until it expires: %s", idempotency_key, error)
+            raise
         except BaseException:
             await self._markers.release(idempotency_key, claim.token)
             raise

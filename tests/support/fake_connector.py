@@ -155,5 +155,6 @@ class FakeConnector:
         return self
 
     async def close(self) -> None:
+        self.release()  # else a held call keeps the server's shutdown waiting for a minute
         if self.server is not None:
             await self.server.close()
