@@ -19,6 +19,13 @@ from config import Settings, load_settings
 from tests.support.activities import Chat, User
 from tests.support.fake_connector import FakeConnector
 from tests.support.redis_server import RedisServer
+from tests.support.watchdog import (  # noqa: F401  (a time limit per test phase: hooks, see there)
+    pytest_configure,
+    pytest_runtest_call,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+)
 
 
 @dataclass
