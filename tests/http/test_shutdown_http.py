@@ -23,7 +23,8 @@ BOUND = 3.0  # seconds: the worker's stop gives up (and leaves a job behind) onl
 async def test_a_worker_woken_as_it_is_stopped_stops_at_once(start_bot, settings_for, caplog) -> None:
     bot = await start_bot(settings_for(outbox_poll_seconds=30))
     worker = bot.services.worker
-    await asyncio.sleep(0.1)  # idle: waiting for a wake-up or the next poll
+    while not worker._wake._waiters:  # until it is idle, waiting for a wake-up or the next poll
+        await asyncio.sleep(0.01)
     loop = worker._task
     worker.wake()  # a turn queued work ...
     await asyncio.sleep(0)  # ... and the wait for it ends in the same loop round as the cancel
