@@ -174,7 +174,10 @@ class SqliteDatabase:
     async def _commit(self, fns: list[Write]) -> list[Outcome]:
         return await self._run(lambda: commit_batch(self._connection(), fns))
 
-    async def close(self) -> None:
+    async def close(self, drain_timeout: float = 10.0) -> None:
+        """Commit the writes already accepted and close, in bounded time: a caller that keeps
+        writing (a job that ignored its cancellation) gets StoreUnavailable after `drain_timeout`."""
+
         def close_connection() -> None:
             if self._conn is not None:
                 self._conn.close()
@@ -183,8 +186,12 @@ class SqliteDatabase:
         if self._closed:
             return
         try:
-            await self._group.drain()  # writes already accepted still commit
-            await self._run(close_connection)
+            try:
+                async with asyncio.timeout(drain_timeout):
+                    await self._group.drain()  # writes already accepted still commit
+            except TimeoutError:
+                log.error("sqlite store: writes still arriving %.0f s into close; closing", drain_timeout)
+            await self._run(close_connection)  # after the batch on the thread now, if any
         finally:
             self._closed = True
             self._executor.shutdown(wait=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from adapters.sqlite_db import SqliteDatabase
 from adapters.sqlite_group_commit import GroupCommit, Write, commit_batch
-from domain.ports import VersionConflict
+from domain.ports import StoreUnavailable, VersionConflict
 
 
 def _connection(path: Path) -> sqlite3.Connection:
@@ -107,6 +109,26 @@ async def test_writes_accepted_before_close_are_committed(tmp_path: Path) -> Non
     assert await asyncio.gather(*pending) == [1] * 10
     with closing(sqlite3.connect(tmp_path / "close.sqlite3")) as conn:
         assert len(_rows(conn)) == 10
+
+
+async def test_close_ends_in_bounded_time_while_a_caller_keeps_writing(tmp_path: Path) -> None:
+    db = await SqliteDatabase.open(tmp_path / "busy.sqlite3")
+    await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+    written: list[int] = []
+
+    async def keeps_writing() -> None:  # as a job that ignored its cancellation would
+        for n in itertools.count():
+            written.append(await db.write(_insert(f"k{n}", n)))
+
+    writer = asyncio.create_task(keeps_writing())
+    while len(written) < 5:
+        await asyncio.sleep(0.01)
+    started = time.monotonic()
+    await db.close(drain_timeout=0.5)
+    assert time.monotonic() - started < 5
+    with pytest.raises(StoreUnavailable):
+        async with asyncio.timeout(5):
+            await writer
 
 
 @pytest.mark.parametrize("size", [1, 2])
