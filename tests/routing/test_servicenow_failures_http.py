@@ -56,6 +56,21 @@ async def test_403_is_permanent_one_note_and_the_manual_step_is_offered_again(
     assert PATIENT_ID not in caplog.text
 
 
+async def test_a_wrong_client_secret_is_permanent_too(
+    start_bot, team_settings, servicenow: ServiceNowStandIn
+):
+    settings = servicenow_settings(servicenow, servicenow_client_secret="not-the-secret")
+    team = await start_team(start_bot, team_settings, **settings)
+    case, card = await to_process_closed(team)
+    await team.click(KARIN, card, "case.request_servicenow")
+    await team.drain()
+    fresh = await team.case(case.id)
+    assert fresh.status is Status.PROCESS_CLOSED and fresh.events[-1].detail == "ServiceNow HTTP 401"
+    assert servicenow.token_requests == 1 and not servicenow.calls  # the token was refused: no retry
+    (note,) = notes(team)
+    assert "fel 401" in note and "inloggning i ServiceNow" in note
+
+
 async def test_5xx_and_timeouts_are_retried_then_dead_lettered_visibly(
     start_bot, team_settings, servicenow: ServiceNowStandIn, caplog
 ):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.case import Action, Case, CaseKind, Organisation, OrgKind, Person, Status
+from domain.case import SYSTEM, Action, Case, CaseKind, Organisation, OrgKind, Person, Status
 from domain.ports import AuditEntry
 from domain.retention import ended_at, purge_due, purge_item_id, purged_audit_entry, purged_case
 
@@ -105,3 +105,23 @@ def test_audit_entries_lose_typed_reasons_only():
 
 def test_one_purge_item_per_case():
     assert purge_item_id("abc") == purge_item_id("abc") != purge_item_id("abd")
+
+
+def test_the_vendors_close_notes_are_purged_like_typed_text():
+    case = new_case()
+    for action, actor, detail in [
+        (Action.TAKE, KARIN, ""),
+        (Action.RECORD_ADDRESS_UPDATE, KARIN, ""),
+        (Action.CONFIRM_PROTECTED, KARIN, ""),
+        (Action.RECORD_PROCESS_CLOSED, KARIN, ""),
+        (Action.REQUEST_SERVICENOW, KARIN, ""),
+        (Action.RECORD_SENT_TO_VENDOR, SYSTEM, "INC0010001"),
+        (Action.RECORD_VENDOR_REPORT, SYSTEM, "PAT123 raderad"),
+        (Action.RECORD_VENDOR_CONFIRMED, KARIN, ""),
+    ]:
+        case.apply(action, actor, T0, detail=detail)
+    assert case.vendor_report == "PAT123 raderad"
+    purged = purged_case(case, T0)
+    assert "PAT123" not in purged.model_dump_json() and purged.servicenow_number == "INC0010001"
+    notes = AuditEntry(case_id="c", at=T0, actor=SYSTEM, what="record_vendor_report", detail="PAT123")
+    assert purged_audit_entry(notes).detail == ""
