@@ -179,7 +179,8 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         adapter.use(CountStops(TenantMiddleware(settings.allowed_tenant_ids), "tenant_refused"))
     guard = IdentityGuardMiddleware()
     adapter.use(CountStops(guard, "guard_refused"))
-    adapter.use(CountStops(DeduplicationMiddleware(stores.seen), "duplicate"))
+    states = TurnStates(stores.documents)  # read together (with the turn's mark), saved together
+    adapter.use(CountStops(DeduplicationMiddleware(stores.seen, prefetch=states), "duplicate"))
     adapter.use(
         CountStops(
             TurnLimitMiddleware(
@@ -263,7 +264,6 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     )
     if not team.has_admins:
         log.warning("ADMIN_IDS is empty: nobody can link the central channel or act on cases")
-    states = TurnStates(stores.documents)  # read together on first use, saved together
     personal_chat = PersonalChat(
         states.conversation,
         states.user,

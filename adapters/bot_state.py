@@ -11,6 +11,9 @@ is read, another when it is saved, the flattening for the write, and the hash ag
   compare in C, no extra jsonpickle), and writes only the changed ones, all in one
   `DocumentStore.write` (one transaction / one Lua script, with the usual eTag checks).
 
+The de-duplication middleware may fetch both documents in the same store call as its mark
+(`prefetch_keys` / `adopt`): a personal-chat message then costs no separate state read.
+
 Behaviour is botbuilder's, with one deliberate difference: a state that is empty is not read
 again on every access (stock BotState re-reads it each time), since within a turn nothing else
 writes it.
@@ -22,6 +25,7 @@ from typing import Any
 
 from botbuilder.core import BotState, ConversationState, TurnContext, UserState
 from botbuilder.core.bot_state import CachedBotState
+from botbuilder.schema import ActivityTypes
 
 from adapters.bot_storage import BotStorage, flatten, restore
 from domain.ports import DocumentStore
@@ -62,6 +66,35 @@ class TurnStates:
                 if state is only:  # botbuilder's own error (no conversation, no sender)
                     raise
         found = await self._documents.read(list(keys)) if keys else {}
+        self._cache(context, keys, found)
+
+    def prefetch_keys(self, context: TurnContext) -> list[str]:
+        """The documents a personal-chat message will read (its dialog and the person's
+        remembered answers), for the middleware to fetch with its de-duplication mark."""
+        activity = context.activity
+        if activity.type != ActivityTypes.message or activity.conversation is None:
+            return []
+        if activity.conversation.conversation_type != "personal":
+            return []  # channel commands and card clicks keep no bot state
+        return list(self._uncached(context))
+
+    def adopt(self, context: TurnContext, found: dict[str, dict[str, Any]]) -> None:
+        """Cache the documents `prefetch_keys` named, as `load` would have read them."""
+        self._cache(context, self._uncached(context), found)
+
+    def _uncached(self, context: TurnContext) -> dict[str, BotState]:
+        keys: dict[str, BotState] = {}
+        for state in self._states:
+            if state.get_cached_state(context) is not None:
+                continue
+            try:
+                keys[state.get_storage_key(context)] = state
+            except (TypeError, AttributeError):  # no conversation or sender: load reports it
+                continue
+        return keys
+
+    @staticmethod
+    def _cache(context: TurnContext, keys: dict[str, BotState], found: dict[str, dict[str, Any]]) -> None:
         for key, state in keys.items():
             document = found.get(key)
             cached = _Cached(restore(document) if document else None, document)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any, Protocol
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes
@@ -127,15 +128,33 @@ class DeduplicationMiddleware(Middleware):
         {ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update}
     )
 
-    def __init__(self, seen: SeenActivities, ttl: timedelta = timedelta(hours=24)) -> None:
+    def __init__(
+        self, seen: SeenActivities, ttl: timedelta = timedelta(hours=24), prefetch: Prefetch | None = None
+    ) -> None:
         self._seen = seen
         self._ttl = ttl
+        self._prefetch = prefetch
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
         activity = context.activity
         if activity.id and activity.type in self._DEDUPLICATED:
             key = f"{activity.conversation.id if activity.conversation else ''}|{activity.id}"
-            if not await self._seen.first_seen(key, self._ttl):
+            documents = self._prefetch.prefetch_keys(context) if self._prefetch is not None else []
+            if documents:  # the turn's state comes back with the mark (one round trip on Redis)
+                first, found = await self._seen.first_seen_then_read(key, self._ttl, documents)
+            else:
+                first, found = await self._seen.first_seen(key, self._ttl), {}
+            if not first:
                 log.info("dropped a re-delivered %s activity", activity.type)
                 return
+            if documents and self._prefetch is not None:
+                self._prefetch.adopt(context, found)
         await logic()
+
+
+class Prefetch(Protocol):
+    """Documents a turn will read, fetched together with its de-duplication mark (TurnStates)."""
+
+    def prefetch_keys(self, context: TurnContext) -> list[str]: ...
+
+    def adopt(self, context: TurnContext, found: dict[str, dict[str, Any]]) -> None: ...

@@ -49,6 +49,15 @@ from domain.ports import (
 log = logging.getLogger(__name__)
 
 
+def documents_from_rows(keys: Sequence[str], rows: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Documents from `HMGET key e d` replies, one per key (absent ones left out)."""
+    found: dict[str, dict[str, Any]] = {}
+    for key, (e_tag, body) in zip(keys, rows, strict=True):
+        if body is not None:
+            found[key] = {**json.loads(body), "e_tag": e_tag}
+    return found
+
+
 class RedisDocuments:
     def __init__(self, client: Redis, keys: KeyBuilder) -> None:
         self._r = client
@@ -64,11 +73,7 @@ class RedisDocuments:
             for key in keys:
                 pipe.hmget(self._keys.document(key), ["e", "d"])
             rows = await pipe.execute()
-        found: dict[str, dict[str, Any]] = {}
-        for key, (e_tag, body) in zip(keys, rows, strict=True):
-            if body is not None:
-                found[key] = {**json.loads(body), "e_tag": e_tag}
-        return found
+        return documents_from_rows(keys, rows)
 
     @unavailable_on_redis_errors
     async def write(self, changes: Mapping[str, dict[str, Any]]) -> None:
@@ -192,6 +197,7 @@ class RedisDueIndex:
 
 class RedisSeen:
     def __init__(self, client: Redis, keys: KeyBuilder) -> None:
+        self._r = client
         self._keys = keys
         self._first_seen = client.register_script(lua.FIRST_SEEN)
 
@@ -199,6 +205,24 @@ class RedisSeen:
     async def first_seen(self, activity_id: str, ttl: timedelta) -> bool:
         args: list[str | int] = [uuid4().hex, ttl_millis(ttl)]
         return bool(await self._first_seen(keys=[self._keys.seen(activity_id)], args=args))
+
+    @unavailable_on_redis_errors
+    async def first_seen_then_read(
+        self, activity_id: str, ttl: timedelta, documents: Sequence[str]
+    ) -> tuple[bool, dict[str, dict[str, Any]]]:
+        # FIRST_SEEN's logic as MULTI/EXEC (a pipelined script would cost a SCRIPT EXISTS trip):
+        # SET NX, then GET: ours when it holds our token, also after a retry of a lost reply.
+        documents = list(dict.fromkeys(documents))
+        token, key = uuid4().hex, self._keys.seen(activity_id)
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.set(key, token, nx=True, px=ttl_millis(ttl))
+            pipe.get(key)
+            for document in documents:
+                pipe.hmget(self._keys.document(document), ["e", "d"])
+            replies = await pipe.execute()
+        if replies[1] != token:
+            return False, {}
+        return True, documents_from_rows(documents, replies[2:])
 
 
 async def _best_effort(command: Awaitable[Any], name: str) -> None:

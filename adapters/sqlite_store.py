@@ -232,6 +232,14 @@ class SqliteSeen:
 
         return await self._db.write(offer)
 
+    async def first_seen_then_read(
+        self, activity_id: str, ttl: timedelta, documents: Sequence[str]
+    ) -> tuple[bool, dict[str, dict[str, Any]]]:
+        # Two hops here: the mark is committed (group commit) before the read, as before.
+        if not await self.first_seen(activity_id, ttl):
+            return False, {}
+        return True, await SqliteDocuments(self._db).read(documents)
+
 
 class SqliteStores:
     """All ports on one SQLite file. Open with `await SqliteStores.open(data_dir)`."""

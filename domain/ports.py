@@ -274,6 +274,14 @@ class SeenActivities(Protocol):
         """True the first time an id is offered within `ttl`; False for Teams' retries."""
         ...
 
+    async def first_seen_then_read(
+        self, activity_id: str, ttl: timedelta, documents: Sequence[str]
+    ) -> tuple[bool, dict[str, dict[str, Any]]]:
+        """`first_seen`, and when it is True the `documents` as `DocumentStore.read` returns
+        them, read after the mark (a turn's state, fetched with its de-duplication: on Redis one
+        round trip instead of two). When it is False, no documents."""
+        ...
+
 
 class SendMarkers(Protocol):
     """Per-send bookkeeping that makes a proactive message reach Teams once across replicas.

@@ -326,6 +326,19 @@ async def test_an_activity_is_first_seen_once_until_its_ttl_ends(stores: Stores)
     assert await stores.seen.first_seen("act-1", timedelta(hours=1)) is False
 
 
+async def test_first_seen_then_read_returns_the_documents_only_the_first_time(stores: Stores) -> None:
+    await stores.documents.write({"state/a": {"step": 2}})
+    expected = await stores.documents.read(["state/a", "state/missing"])
+    first, found = await stores.seen.first_seen_then_read(
+        "act-9", timedelta(hours=1), ["state/a", "state/missing"]
+    )
+    assert first is True
+    assert found == expected and "state/missing" not in found
+    again, nothing = await stores.seen.first_seen_then_read("act-9", timedelta(hours=1), ["state/a"])
+    assert (again, nothing) == (False, {})
+    assert await stores.seen.first_seen("act-9", timedelta(hours=1)) is False  # one mark for both
+
+
 # --- BotStorage under botbuilder's ConversationState ------------------------------------------
 
 
