@@ -109,13 +109,14 @@ class CaseService:
         """Create the case from a complete draft; (case, False) when it was filed before.
 
         The case, its audit entry, the outbox item that posts it and its first reminder are one
-        write: a retried Skicka after a lost reply finds all of it, never half."""
-        existing = await self.cases.get(draft.draft_id)
-        if existing is not None:
-            return existing, False
+        write: a retried Skicka after a lost reply finds all of it, never half. A repeat is
+        found without a read of its own: in the person's cases the cap counts, or by the
+        create's conflict."""
         now = self._clock()
         if capped:  # a person's Skicka (the intake); imports and drills file uncapped
-            await self._check_intake_cap(submitter, now)
+            earlier = await self._check_intake_cap(submitter, now, draft.draft_id)
+            if earlier is not None:
+                return earlier, False
         new = draft.to_case(submitter, now)
         if new.organisation.kind is OrgKind.MUNICIPALITY and new.organisation.name in self._forwarding:
             new.status = Status.AWAITING_FORWARD  # the starting state, not a transition: no event
@@ -169,15 +170,18 @@ class CaseService:
         await self._after_change(saved)
         return saved, event
 
-    async def _check_intake_cap(self, submitter: Person, now: datetime) -> None:
+    async def _check_intake_cap(self, submitter: Person, now: datetime, case_id: str) -> Case | None:
         """At most `intakes_per_hour` cases per person in any hour, counted in the store so every
-        replica sees the same count (a checked-then-filed race can exceed it by a case or two)."""
+        replica sees the same count (a checked-then-filed race can exceed it by a case or two).
+        Returns the case `case_id` when it is among them (this Skicka was filed before)."""
         if not self._intakes_per_hour:
-            return
+            return None
         since = now - timedelta(hours=1)
         mine = await self.cases.list(CaseFilter(submitter_id=submitter.id))
-        if sum(case.created_at > since for case in mine) >= self._intakes_per_hour:
+        earlier = next((case for case in mine if case.id == case_id), None)
+        if earlier is None and sum(case.created_at > since for case in mine) >= self._intakes_per_hour:
             raise IntakeLimitReached(self._intakes_per_hour)
+        return earlier
 
     def _follow_ups(
         self,
