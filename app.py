@@ -95,7 +95,7 @@ class App:
     statistics: StatisticsService
     servicenow: ServiceNowJobs | None = None  # SERVICENOW_INSTANCE_URL set
     servicenow_callback: ServiceNowCallback | None = None  # ...and SERVICENOW_CALLBACK_SECRET
-    _saved_references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _saved_references: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
         reference = TurnContext.get_conversation_reference(context.activity)
@@ -105,15 +105,25 @@ class App:
             # must point at the channel itself, or top-level posts would land in that thread.
             reference.conversation.id = reference.conversation.id.split(";")[0]
         reference.activity_id = None  # differs per message and proactive sends do not use it
-        serialized = reference.serialize()
-        if self._saved_references.get(key) == serialized:
+        # Every field the reference serialises, compared as plain values: msrest's serialize
+        # costs more than the rest of this check, and is needed only when something changed.
+        fingerprint = (
+            reference.service_url,
+            reference.channel_id,
+            reference.locale,
+            *(
+                dict(vars(part)) if part is not None else None
+                for part in (reference.user, reference.bot, reference.conversation)
+            ),
+        )
+        if self._saved_references.get(key) == fingerprint:
             return  # unchanged since this replica last saved it: skip a store write per message
-        await self.stores.references.save(key, serialized)
+        await self.stores.references.save(key, reference.serialize())
         if key.startswith("user:"):
             await self.problems.forget(key)  # they can be reached again (they wrote to the bot)
         if len(self._saved_references) >= 10_000:
             self._saved_references.clear()
-        self._saved_references[key] = serialized
+        self._saved_references[key] = fingerprint
 
     async def save_state(self, context: TurnContext) -> None:
         await self.states.save(context)  # both states, one store write (none if unchanged)

@@ -258,6 +258,21 @@ for i = 4, #KEYS do redis.call('SET', KEYS[i], ARGV[first + i - 4], 'PX', ARGV[5
 return removed
 """
 
+# FIRST_SEEN, then the documents KEYS[2..] (hashes e, d) when it is the first time. Returns {0},
+# or {1, e, d, e, d, ...} (false where a document or field is absent).
+FIRST_SEEN_READ = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
+end
+local out = {1}
+for i = 2, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'e', 'd')
+  out[#out + 1] = v[1]
+  out[#out + 1] = v[2]
+end
+return out
+"""
+
 # KEYS: seen key. ARGV: token, TTL in ms. 1 the first time; also 1 when the key holds our own
 # token (a retry after a lost reply must not turn the user's message into a "duplicate").
 FIRST_SEEN = """

@@ -197,9 +197,9 @@ class RedisDueIndex:
 
 class RedisSeen:
     def __init__(self, client: Redis, keys: KeyBuilder) -> None:
-        self._r = client
         self._keys = keys
         self._first_seen = client.register_script(lua.FIRST_SEEN)
+        self._first_seen_read = client.register_script(lua.FIRST_SEEN_READ)
 
     @unavailable_on_redis_errors
     async def first_seen(self, activity_id: str, ttl: timedelta) -> bool:
@@ -210,19 +210,13 @@ class RedisSeen:
     async def first_seen_then_read(
         self, activity_id: str, ttl: timedelta, documents: Sequence[str]
     ) -> tuple[bool, dict[str, dict[str, Any]]]:
-        # FIRST_SEEN's logic as MULTI/EXEC (a pipelined script would cost a SCRIPT EXISTS trip):
-        # SET NX, then GET: ours when it holds our token, also after a retry of a lost reply.
         documents = list(dict.fromkeys(documents))
-        token, key = uuid4().hex, self._keys.seen(activity_id)
-        async with self._r.pipeline(transaction=True) as pipe:
-            pipe.set(key, token, nx=True, px=ttl_millis(ttl))
-            pipe.get(key)
-            for document in documents:
-                pipe.hmget(self._keys.document(document), ["e", "d"])
-            replies = await pipe.execute()
-        if replies[1] != token:
+        keys = [self._keys.seen(activity_id), *(self._keys.document(d) for d in documents)]
+        args: list[str | int] = [uuid4().hex, ttl_millis(ttl)]
+        reply = await self._first_seen_read(keys=keys, args=args)
+        if not int(reply[0]):
             return False, {}
-        return True, documents_from_rows(documents, replies[2:])
+        return True, documents_from_rows(documents, list(zip(reply[1::2], reply[2::2], strict=True)))
 
 
 async def _best_effort(command: Awaitable[Any], name: str) -> None:
