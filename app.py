@@ -53,6 +53,7 @@ from handlers.triggers import build_triggers
 from jobs.case_places import CasePlaces
 from jobs.case_threads import CaseThreads
 from jobs.delivery import Deliveries, DeliveryProblems
+from jobs.digest_job import WeeklyDigest
 from jobs.intake_expiry_job import IntakeExpiry
 from jobs.reminder_delivery import ReminderDelivery
 from jobs.retention_job import PurgeJob
@@ -93,6 +94,7 @@ class App:
     purge: PurgeJob
     places: CasePlaces
     statistics: StatisticsService
+    digest: WeeklyDigest
     servicenow: ServiceNowJobs | None = None  # SERVICENOW_INSTANCE_URL set
     servicenow_callback: ServiceNowCallback | None = None  # ...and SERVICENOW_CALLBACK_SECRET
     _saved_references: dict[str, tuple[Any, ...]] = field(default_factory=dict)
@@ -141,6 +143,10 @@ class App:
                 await self.servicenow.catch_up()
             except StoreUnavailable as error:
                 log.warning("ServiceNow poll catch-up skipped, store unavailable: %s", error)
+        try:
+            await self.digest.plan()  # every replica plans the same item (named by its ISO week)
+        except StoreUnavailable as error:  # the next start plans it
+            log.warning("weekly digest not planned, store unavailable: %s", error)
         if self.settings.outbox_poll_seconds > 0:
             self.worker.start()
 
@@ -265,6 +271,8 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     overdue = OverdueCommand(queue, team, clock, problems)
     statistics = StatisticsService(stores.stats, planner.calendar, clock)
     actions = CaseActions(case_service, team, places, settings, clock)
+    digest = WeeklyDigest(settings.digest(), stores.due, queue, statistics, team, sender, deliveries, clock)
+    digest.register(worker)
     card_actions, channel_commands = build_triggers(
         actions,
         ChannelLink(team, stores.references, clock),
@@ -307,4 +315,5 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
             if servicenow is not None and settings.servicenow_callback_secret
             else None
         ),
+        digest=digest,
     )

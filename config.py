@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.business_time import BusinessCalendar
+from domain.digest import DigestSchedule
 from domain.municipalities import Municipality, parse_municipalities
 from domain.reminder_schedule import format_span, parse_span
 from domain.reminders import Cadence, ReminderPolicy
@@ -217,6 +218,12 @@ class Settings(BaseSettings):
         description="Shift the bot's clock by this many hours (drills, acceptance tests); local mode only.",
     )
 
+    # --- Weekly digest in the central channel -------------------------------------------------------
+    digest_schedule: str = Field(
+        "mon 08:00",
+        description='Weekly digest: weekday and Stockholm time ("mon 08:00", "fre 15:30"), or "off".',
+    )
+
     # --- Reminders (business time: Europe/Stockholm office hours, Swedish days off) ----------------
     office_hours_start: time = Field(_CALENDAR.opens, description="Office opens (local time, `08:00`).")
     office_hours_end: time = Field(_CALENDAR.closes, description="Office closes (local time, `17:00`).")
@@ -374,6 +381,16 @@ class Settings(BaseSettings):
         self.business_calendar()  # office must open before it closes
         self.reminder_policy()
         return self
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _digest_schedule(cls, value: str) -> str:
+        DigestSchedule.parse(value)  # raises ValueError with the accepted forms
+        return value
+
+    def digest(self) -> DigestSchedule | None:
+        """When the weekly digest goes out; None = off."""
+        return DigestSchedule.parse(self.digest_schedule)
 
     def business_calendar(self) -> BusinessCalendar:
         return BusinessCalendar(opens=self.office_hours_start, closes=self.office_hours_end)

@@ -118,16 +118,23 @@ class StatisticsService:
         counters = await self._stats.months([month.key for month in period.months])
         return build_report(period, counters)
 
-    async def counts_between(self, start: datetime, end: datetime, field: str) -> int:
-        """How often `day|<field>|dd` was counted on the Stockholm days start <= day < end
-        ("closed" last week: the weekly digest)."""
+    async def day_counts(self, start: datetime, end: datetime) -> Counter[str]:
+        """The per-day counters summed over the Stockholm days start <= day < end: "filed",
+        "closed", "rejected", "withdrawn" (last week, for the weekly digest)."""
         first, last = start.astimezone(STOCKHOLM).date(), end.astimezone(STOCKHOLM).date()
-        months = sorted({f"{first:%Y-%m}", f"{last:%Y-%m}"})
-        counters = await self._stats.months(months)
-        total, day = 0, first
+        counters = await self._stats.months(sorted({f"{first:%Y-%m}", f"{last:%Y-%m}"}))
+        days = set()
+        day = first
         while day < last:
-            total += counters.get(f"{day:%Y-%m}", {}).get(f"day|{field}|{day:%d}", 0)
+            days.add((f"{day:%Y-%m}", f"{day:%d}"))
             day += timedelta(days=1)
+        total = Counter[str]()
+        for month, fields in counters.items():
+            for field, value in fields.items():
+                family, _, rest = field.partition("|")
+                what, _, dd = rest.partition("|")
+                if family == "day" and (month, dd) in days:
+                    total[what] += value
         return total
 
     async def backfill(self, batch: int = 500, passes: int = 3) -> int:

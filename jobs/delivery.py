@@ -238,7 +238,8 @@ class DeliveryProblems:
 
     async def _problem_of(self, item: DueItem) -> Problem:
         case = await self._cases.get(str(item.payload.get("case_id") or ""))
-        what = "reminder" if item.payload.get("kind") == "reminder" else "card"
+        kind = item.payload.get("kind")
+        what = kind if kind in ("reminder", "digest") else "card"
         return Problem(case.number if case else "?", Recipient(""), what)
 
 

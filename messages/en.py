@@ -461,4 +461,15 @@ MESSAGES: dict[str, str] = {
     "button_overview_previous": "◀ Previous",
     "button_overview_next": "Next ▶",
     "button_overview_refresh": "Refresh",
+    # --- weekly digest (jobs/digest_job.py) ----------------------------------------------------
+    "digest": (
+        "📊 **Weekly digest, week {week}**\n\n"
+        "- **{open}** open cases, **{overdue}** of them overdue\n"
+        "- Last week: **{filed}** new, **{closed}** closed, **{rejected}** not protected, "
+        "**{withdrawn}** withdrawn\n\n"
+        "Type @Skyddad ID **overview** for every open case, **reminders** for the overdue ones "
+        "and **statistics** for more."
+    ),
+    "digest_problem_label": "weekly digest wk {week}",
+    "delivery_what_digest": "The weekly digest",
 }

@@ -475,4 +475,15 @@ MESSAGES: dict[str, str] = {
     "button_overview_previous": "◀ Föregående",
     "button_overview_next": "Nästa ▶",
     "button_overview_refresh": "Uppdatera",
+    # --- veckosammanfattning (jobs/digest_job.py) ----------------------------------------------
+    "digest": (
+        "📊 **Veckosammanfattning, vecka {week}**\n\n"
+        "- **{open}** öppna ärenden, varav **{overdue}** försenade\n"
+        "- Förra veckan: **{filed}** nya, **{closed}** klara, **{rejected}** inte skyddad, "
+        "**{withdrawn}** återtagna\n\n"
+        "Skriv @Skyddad ID **översikt** för alla öppna, **påminnelser** för de försenade och "
+        "**statistik** för mer."
+    ),
+    "digest_problem_label": "veckosammanfattning v. {week}",
+    "delivery_what_digest": "Veckosammanfattningen",
 }

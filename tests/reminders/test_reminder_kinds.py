@@ -202,4 +202,5 @@ async def test_a_closed_case_sends_nothing(reminders: Reminders):
     r.clock.now = first.due_at + timedelta(days=30)
     await r.drain()
     assert r.reminders_sent() == []
-    assert await r.stores.due.claim_due(FAR_FUTURE, 10, timedelta(minutes=1)) == []
+    left = await r.stores.due.claim_due(FAR_FUTURE, 10, timedelta(minutes=1))
+    assert [item.item_id for item in left if not item.item_id.startswith("digest:")] == []
