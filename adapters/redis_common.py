@@ -190,6 +190,21 @@ for i = 3, #ARGV, 3 do redis.call('HINCRBY', KEYS[2 + tonumber(ARGV[i])], ARGV[i
 return 1
 """
 
+# KEYS: statistics hashes (one per month). Returns each as one JSON object string: a report
+# reads up to 36 hashes of a few hundred counters, and one string per month costs the client a
+# json.loads instead of parsing every field and value as a reply of its own (which took ~10x
+# the server's time with redis-py's pure-Python parser). Read-only, ~65 µs a month on the server.
+MONTHS_JSON = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local flat = redis.call('HGETALL', key)
+  local month = {}
+  for j = 1, #flat, 2 do month[flat[j]] = tonumber(flat[j + 1]) end
+  out[i] = #flat > 0 and cjson.encode(month) or ''
+end
+return out
+"""
+
 # KEYS: index sets to intersect. ARGV[1]: case key prefix. One snapshot: a case changing
 # status meanwhile is either wholly in or wholly out of the answer.
 LIST_CASES = """

@@ -1,9 +1,11 @@
 """The statistics counters on Redis: a hash per Stockholm month (`KeyBuilder.stats_month`),
 added to by the case scripts (redis_common.FOLLOW_UPS); `cases:counted` says which cases count.
-A report reads at most 36 small hashes in one pipeline: no script, no scan of cases."""
+A report reads at most 36 small hashes in one read-only script (each month as one JSON string):
+no scan of cases."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
@@ -20,20 +22,18 @@ class RedisStatistics:
         self._r = client
         self._keys = keys
         self._count = client.register_script(lua.COUNT_CASE)
+        self._months = client.register_script(lua.MONTHS_JSON)
 
     @unavailable_on_redis_errors
     async def months(self, months: Sequence[str]) -> dict[str, dict[str, int]]:
         wanted = sorted(set(months))
         if not wanted:
             return {}
-        async with self._r.pipeline(transaction=False) as pipe:
-            for month in wanted:
-                pipe.hgetall(self._keys.stats_month(month))
-            found = await pipe.execute()
+        found = await self._months(keys=[self._keys.stats_month(month) for month in wanted])
         return {
-            month: {field: int(value) for field, value in fields.items()}
-            for month, fields in zip(wanted, found, strict=True)
-            if fields
+            month: {field: int(value) for field, value in json.loads(body).items()}
+            for month, body in zip(wanted, found, strict=True)
+            if body
         }
 
     @unavailable_on_redis_errors
