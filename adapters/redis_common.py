@@ -190,10 +190,10 @@ for i = 3, #ARGV, 3 do redis.call('HINCRBY', KEYS[2 + tonumber(ARGV[i])], ARGV[i
 return 1
 """
 
-# KEYS: statistics hashes (one per month). Returns each as one JSON object string: a report
-# reads up to 36 hashes of a few hundred counters, and one string per month costs the client a
-# json.loads instead of parsing every field and value as a reply of its own (which took ~10x
-# the server's time with redis-py's pure-Python parser). Read-only, ~65 µs a month on the server.
+# KEYS: statistics hashes (the caller passes one month per call). Returns each as one JSON
+# object string: one string per month costs the client a json.loads instead of parsing every
+# field and value as a reply of its own (~10x the server's time with redis-py's pure-Python
+# parser). Read-only; a fraction of a ms per month on the server (bench/README.md).
 MONTHS_JSON = """
 local out = {}
 for i, key in ipairs(KEYS) do

@@ -1,7 +1,8 @@
 """The statistics counters on Redis: a hash per Stockholm month (`KeyBuilder.stats_month`),
 added to by the case scripts (redis_common.FOLLOW_UPS); `cases:counted` says which cases count.
-A report reads at most 36 small hashes in one read-only script (each month as one JSON string):
-no scan of cases."""
+A report reads at most 36 small hashes, one read-only script per month (each returns its month as
+one JSON string) in one pipeline: no scan of cases, and the server is held a fraction of a ms at a
+time."""
 
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ class RedisStatistics:
         wanted = sorted(set(months))
         if not wanted:
             return {}
-        found = await self._months(keys=[self._keys.stats_month(month) for month in wanted])
+        async with self._r.pipeline(transaction=False) as pipe:
+            for month in wanted:  # a script per month: the server is never held for long
+                await self._months(keys=[self._keys.stats_month(month)], client=pipe)
+            found = [reply[0] for reply in await pipe.execute()]
         return {
             month: {field: int(value) for field, value in json.loads(body).items()}
             for month, body in zip(wanted, found, strict=True)
