@@ -234,6 +234,7 @@ class ServiceNowJobs:
 
 def _report_text(record: Record) -> str:
     """The vendor's close notes as the case keeps them: an identity number never (the guard's
-    detector masks it), and bounded."""
-    notes = " ".join(redact(record.close_notes).split())
+    detector masks it), and bounded. Masked again once on one line: a number broken over a line
+    break is none to the detector until the line breaks become spaces."""
+    notes = redact(" ".join(redact(record.close_notes).split()))
     return notes[:MAX_REPORT] or "–"

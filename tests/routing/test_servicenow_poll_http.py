@@ -7,7 +7,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from domain.case import SYSTEM, Action, Status
+from domain.identity_guard import contains_identity_number
 from tests.routing.conftest import CENTRAL, Team, verbs_of
 from tests.routing.servicenow_support import (
     servicenow_settings,
@@ -101,17 +104,21 @@ async def test_polling_keeps_to_business_time(start_bot, team_settings, servicen
     assert (await team.case(case_id)).status is Status.SENT_TO_VENDOR
 
 
+# A line break inside the number is no separator the guard accepts, but the close notes are kept
+# on one line: the number must not come back together there.
+@pytest.mark.parametrize("separator", ["-", "\n", "-\n", " \n "])
 async def test_a_personnummer_in_the_close_notes_is_never_kept(
-    start_bot, team_settings, servicenow: ServiceNowStandIn
+    start_bot, team_settings, servicenow: ServiceNowStandIn, separator: str
 ):
     team = await start_team(start_bot, team_settings, **servicenow_settings(servicenow))
     case_id, number = await sent_by_the_bot(team)
-    number_in_notes = personnummer("850709", "123")
+    number_in_notes = personnummer("850709", "123", separator=separator)
     servicenow.resolve(number, f"Raderat. Patienten {number_in_notes} finns inte kvar.")
     await poll_hours(team, 0.5)
     fresh = await team.case(case_id)
     assert fresh.status is Status.VENDOR_REPORTED
-    assert number_in_notes not in fresh.model_dump_json() and "borttaget" in fresh.vendor_report
+    assert not contains_identity_number(fresh.vendor_report) and "borttaget" in fresh.vendor_report
+    assert number_in_notes not in fresh.model_dump_json()
     audit = await team.bot.services.stores.audit.entries(case_id)
     assert number_in_notes not in str(audit)
 
