@@ -8,7 +8,7 @@ caller must send `Authorization: Bearer <secret>` (compared in constant time; 40
 is only a nudge: the bot then reads the record by its number from the Table API and trusts that,
 never a state, sys_id or notes sent in the call. Refusals are one throttled log line each, like the
 other edge refusals; the answer to a valid call is 202 whether or not the number is one of ours,
-so the route tells a caller nothing about which cases exist.
+so the route tells a caller nothing about which cases exist (503 while the store is unavailable).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from adapters.refusals import RefusalLog
 from adapters.request_validation import BadActivity, read_body
+from domain.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,11 @@ class ServiceNowCallback:
             return self._refuse(request, refused.status, f"ServiceNow callback: {refused.reason}")
         except (ValueError, ValidationError):  # not JSON, not an object, or not the fields above
             return self._refuse(request, HTTPStatus.BAD_REQUEST, "ServiceNow callback body is not a notice")
-        found = await self._nudge(notice.number.upper(), notice.correlation_id)
+        try:
+            found = await self._nudge(notice.number.upper(), notice.correlation_id)
+        except StoreUnavailable:  # ServiceNow may call again; the poll reads the record anyway
+            log.warning("ServiceNow callback for %s: store unavailable", notice.number)
+            return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE, headers={"Retry-After": "60"})
         log.info(
             "ServiceNow callback for %s: %s", notice.number, "read now" if found else "not a waiting case"
         )

@@ -94,3 +94,16 @@ async def test_refusals_are_4xx_and_throttled_log_lines(
 async def test_without_a_secret_there_is_no_route(start_bot, team_settings, servicenow: ServiceNowStandIn):
     team = await start_team(start_bot, team_settings, **servicenow_settings(servicenow))
     assert await post(team, {"number": "INC0010001"}) == 404
+
+
+async def test_a_notice_while_the_store_is_gone_is_a_503_not_a_500(
+    start_bot, team_settings, servicenow: ServiceNowStandIn, redis_servers, caplog
+):
+    redis = redis_servers()
+    redis.start()
+    settings = servicenow_settings(servicenow, servicenow_callback_secret=SECRET)
+    team = await start_team(start_bot, team_settings, **settings, redis_url=redis.url)
+    redis.stop(kill=True)
+    with caplog.at_level(logging.WARNING):
+        assert await post(team, {"number": "INC0012345", "correlation_id": "somecase"}) == 503
+    assert "Traceback" not in caplog.text
