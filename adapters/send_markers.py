@@ -104,6 +104,16 @@ def upsert_done_markers(conn: sqlite3.Connection, rows: list[tuple[str, str, int
     )
 
 
+def _insert_claim(conn: sqlite3.Connection, key: str, value: str, now: int, expires: int) -> bool:
+    """Prune expired markers, then claim `key` unless a live marker holds it: whether we did."""
+    conn.execute("DELETE FROM send_markers WHERE expires_at <= ?", (now,))
+    inserted = conn.execute(
+        "INSERT INTO send_markers (key, body, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        (key, value, expires),
+    ).rowcount
+    return bool(inserted == 1)
+
+
 class SqliteSendMarkers:
     """Expiry by the injected clock, like SqliteSeen."""
 
@@ -121,13 +131,7 @@ class SqliteSendMarkers:
         value = json.dumps({"s": "claimed", "t": token})
 
         def claim(conn: sqlite3.Connection) -> bool:
-            conn.execute("DELETE FROM send_markers WHERE expires_at <= ?", (now,))
-            inserted = conn.execute(
-                "INSERT INTO send_markers (key, body, expires_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (key) DO NOTHING",
-                (key, value, expires),
-            ).rowcount
-            return bool(inserted == 1)
+            return _insert_claim(conn, key, value, now, expires)
 
         return token if await self._db.write(claim) else None
 
@@ -142,13 +146,7 @@ class SqliteSendMarkers:
 
         def claim(conn: sqlite3.Connection) -> str | None:
             upsert_done_markers(conn, finished)
-            conn.execute("DELETE FROM send_markers WHERE expires_at <= ?", (now,))
-            inserted = conn.execute(
-                "INSERT INTO send_markers (key, body, expires_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (key) DO NOTHING",
-                (key, value, expires),
-            ).rowcount
-            if inserted == 1:
+            if _insert_claim(conn, key, value, now, expires):
                 return None
             row = conn.execute("SELECT body FROM send_markers WHERE key = ?", (key,)).fetchone()
             return str(row[0]) if row else None
