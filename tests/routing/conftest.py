@@ -15,9 +15,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from adapters.store_keys import KeyBuilder
 from domain.case import Case, Organisation, OrgKind, Person
 from domain.intake import IntakeDraft
 from tests.conftest import RunningBot
+from tests.contract.conftest import _delete_prefix
 from tests.support.activities import BOT, KARIN, LARS, TENANT, Chat, User
 from tests.support.fake_connector import FakeConnector
 from tests.support.servicenow_standin import ServiceNowStandIn
@@ -139,9 +141,11 @@ class Team:
             assert_within_teams_limits(body)
             return response.status, body
 
-    async def say(self, user: User, words: str, *, channel: str = CENTRAL, team: str = CENTRAL_TEAM) -> str:
-        """An @mention of the bot in a channel; the reply texts."""
-        activity = channel_activity(
+    def mention(
+        self, user: User, words: str, *, channel: str = CENTRAL, team: str = CENTRAL_TEAM, **fields: Any
+    ) -> dict[str, Any]:
+        """An @mention of the bot in a thread of `channel` (not sent yet; `replies` sends it)."""
+        return channel_activity(
             user,
             self.connector.url,
             f"{channel};messageid={next(_ids)}",
@@ -151,10 +155,20 @@ class Team:
             text=f"<at>{BOT['name']}</at> {words}",
             entities=[{"type": "mention", "mentioned": BOT, "text": f"<at>{BOT['name']}</at>"}],
             deliveryMode="expectReplies",
+            **fields,
         )
+
+    async def replies(self, activity: dict[str, Any]) -> list[dict[str, Any]]:
+        """Post `activity` (its cards checked against Teams' limits); the bot's reply activities."""
         status, body = await self.post(activity)
         assert status == 200, body
-        return "\n".join(a.get("text") or "" for a in body["activities"])
+        found: list[dict[str, Any]] = body["activities"]
+        return found
+
+    async def say(self, user: User, words: str, *, channel: str = CENTRAL, team: str = CENTRAL_TEAM) -> str:
+        """An @mention of the bot in a channel; the reply texts."""
+        replies = await self.replies(self.mention(user, words, channel=channel, team=team))
+        return "\n".join(a.get("text") or "" for a in replies)
 
     async def link(self, user: User = KARIN, channel: str = CENTRAL, team: str = CENTRAL_TEAM) -> str:
         return await self.say(user, "koppla kanal", channel=channel, team=team)
@@ -298,3 +312,13 @@ def store(request: pytest.FixtureRequest) -> dict[str, Any]:
         return {}
     redis_url = request.getfixturevalue("redis_url")
     return {"redis_url": redis_url, "redis_key_prefix": f"t{uuid.uuid4().hex[:8]}"}
+
+
+@pytest.fixture
+async def central(start_bot, team_settings, store: dict[str, Any]) -> AsyncIterator[Team]:
+    """`team` on each store in turn; its Redis keys are deleted afterwards."""
+    team = Team(await start_bot(team_settings(**store)))
+    assert "central" in await team.link()
+    yield team
+    if store:
+        await _delete_prefix(store["redis_url"], KeyBuilder(prefix=store["redis_key_prefix"]))

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
-from tests.routing.conftest import CENTRAL, CENTRAL_TEAM, Team, channel_activity
-from tests.support.activities import BOT, User
+from tests.routing.conftest import CENTRAL, Team
+from tests.support.activities import User
 
 NUMBER = re.compile(r"SID-\d{4}-\d{4}")
-_threads = itertools.count(1)
 
 
 async def overview_replies(
     team: Team, user: User, *, words: str = "översikt", channel: str = CENTRAL, locale: str = "sv-SE"
 ) -> list[dict[str, Any]]:
     """`@bot översikt` typed in a thread of `channel`: the reply activities."""
-    activity = channel_activity(
-        user,
-        team.connector.url,
-        f"{channel};messageid=9{next(_threads)}",
-        channel,
-        CENTRAL_TEAM,
-        type="message",
-        text=f"<at>{BOT['name']}</at> {words}",
-        entities=[{"type": "mention", "mentioned": BOT, "text": f"<at>{BOT['name']}</at>"}],
-        deliveryMode="expectReplies",
-        locale=locale,
-    )
+    activity = team.mention(user, words, channel=channel, locale=locale)
     activity["channelData"]["team"]["aadGroupId"] = "group-lifecare"
-    status, body = await team.post(activity)  # checks every card against Teams' limits
-    assert status == 200, body
-    replies: list[dict[str, Any]] = body["activities"]
-    return replies
+    return await team.replies(activity)  # checks every card against Teams' limits
 
 
 async def overview_card(team: Team, user: User, **kwargs: Any) -> dict[str, Any]:

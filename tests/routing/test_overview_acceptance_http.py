@@ -5,13 +5,8 @@ exactly the two open ones and no Patient ID, `statistik` counts three filed and 
 from __future__ import annotations
 
 import json
-from uuid import uuid4
 
-import pytest
-
-from adapters.store_keys import KeyBuilder
 from domain.case import Status
-from tests.contract.conftest import _delete_prefix
 from tests.routing.conftest import Team
 from tests.routing.overview_helpers import NUMBER, numbers, overview_card
 from tests.routing.test_stats_http import ask
@@ -19,21 +14,6 @@ from tests.support.activities import ANNA, KARIN, MARIA, User, last_card
 
 OLLE = User("29:olle", "Olle Persson", "aad-olle")
 PATIENT_IDS = {ANNA: "P12345", MARIA: "P23456", OLLE: "P34567"}
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-async def central(request: pytest.FixtureRequest, start_bot, team_settings):
-    store = {}
-    if request.param == "redis":
-        store = {
-            "redis_url": request.getfixturevalue("redis_url"),
-            "redis_key_prefix": f"sidtest-{uuid4().hex[:12]}",
-        }
-    team = Team(await start_bot(team_settings(**store)))
-    assert "central" in await team.link()
-    yield team
-    if store:
-        await _delete_prefix(store["redis_url"], KeyBuilder(prefix=store["redis_key_prefix"]))
 
 
 async def file_through_the_intake(team: Team, user: User) -> str:

@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from uuid import uuid4
 
 import pytest
 
-from adapters.store_keys import KeyBuilder
 from cards.overview_card import PAGE_SIZE
 from domain.reminders import ReminderKind
 from jobs.case_places import CasePlace
-from tests.contract.conftest import _delete_prefix
 from tests.routing.conftest import CENTRAL, ERIK, SUNDSVALL, Team
 from tests.routing.overview_helpers import (
     action,
@@ -28,22 +25,6 @@ from tests.routing.overview_helpers import (
 )
 from tests.support.activities import ANNA, KARIN, LARS, MARIA, TENANT
 from tests.support.teams_limits import MAX_ACTIONS, MAX_CARD_BYTES
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-async def central(request: pytest.FixtureRequest, start_bot, team_settings):
-    """The central team's bot with its channel linked, on the embedded store and on Redis."""
-    store: dict[str, Any] = {}
-    if request.param == "redis":
-        store = {
-            "redis_url": request.getfixturevalue("redis_url"),
-            "redis_key_prefix": f"sidtest-{uuid4().hex[:12]}",
-        }
-    team = Team(await start_bot(team_settings(**store)))
-    assert "central" in await team.link()
-    yield team
-    if store:
-        await _delete_prefix(store["redis_url"], KeyBuilder(prefix=store["redis_key_prefix"]))
 
 
 def cursor(**offsets: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@ within Teams' limits, admins in the central channel only, purged cases still cou
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 from typing import Any
@@ -20,29 +19,13 @@ from tests.routing.conftest import (
     SUNDSVALL,
     SUNDSVALL_TEAM,
     Team,
-    channel_activity,
 )
-from tests.support.activities import ANNA, BOT, KARIN, User
-
-_ids = itertools.count(1)
+from tests.support.activities import ANNA, KARIN, User
 
 
 async def ask(team: Team, user: User, words: str, channel: str = CENTRAL, team_id: str = CENTRAL_TEAM) -> Any:
     """An @mention in a channel; the first reply's card, or its text when it has none."""
-    activity = channel_activity(
-        user,
-        team.connector.url,
-        f"{channel};messageid=stats-{next(_ids)}",
-        channel,
-        team_id,
-        type="message",
-        text=f"<at>{BOT['name']}</at> {words}",
-        entities=[{"type": "mention", "mentioned": BOT, "text": f"<at>{BOT['name']}</at>"}],
-        deliveryMode="expectReplies",
-    )
-    status, body = await team.post(activity)
-    assert status == 200, body
-    (reply,) = body["activities"]
+    (reply,) = await team.replies(team.mention(user, words, channel=channel, team=team_id))
     attachments = reply.get("attachments") or []
     return attachments[0]["content"] if attachments else reply.get("text")
 
