@@ -106,7 +106,11 @@ def spawn(name: str, tmp: Path, redis_url: str, log: Path) -> tuple[subprocess.P
             str(port),
         ]
     else:
-        command = [sys.executable, str((BASELINE if name.endswith("-base") else ROOT) / "bot.py")]
+        checkout = BASELINE if name.endswith("-base") else ROOT
+        # A baseline runs on its own checkout's venv when it has one (its own locked dependencies).
+        own = checkout / ".venv" / "bin" / "python"
+        python = str(own) if name.endswith("-base") and own.exists() else sys.executable
+        command = [python, str(checkout / "bot.py")]
         env |= {"PORT": str(port), "DATA_DIR": str(tmp / name), "ADMIN_IDS": "29:karin=Karin Holm"}
         # 20 bench users file 16 cases each and one admin clicks ~50 times a round: far past the
         # per-person caps (turn_limits.py, the hourly intake cap). Caps this high are never
