@@ -12,8 +12,9 @@
 //   - cae, app  Container Apps environment in a VNet + the app: >= 2 replicas, HTTPS-only
 //               ingress, liveness /healthz, readiness /readyz
 //   - redis     Azure Managed Redis: AOF persistence (1 s), TLS only, private endpoint only
-//   - kv        Key Vault (RBAC, purge protection, private endpoint only) for the two remaining
-//               secrets: the Redis URL (with its access key) and the /metrics bearer token
+//   - kv        Key Vault (RBAC, purge protection, private endpoint only) for the remaining
+//               secrets: the Redis URL (with its access key), the /metrics bearer token and,
+//               with ServiceNow on, its client secret or password and its callback secret
 //   - law       Log Analytics for the container logs (JSON lines)
 // Plain Bicep on purpose (no modules, no loops over objects): it is read by people who
 // approve it, and no Bicep compiler is available where it was written. Validate it with
@@ -70,6 +71,41 @@ param redisSku string = 'Balanced_B1'
 @description('Days Log Analytics keeps logs (the audit trail lives in Redis, not here).')
 @minValue(30)
 param logRetentionDays int = 90
+
+// --- ServiceNow (optional; RUNBOOK.md section 12). Empty servicenowInstanceUrl = off: the admins
+// create the vendor's ticket by hand. The three secrets go to Key Vault like metricsToken: give them
+// at every deployment (-p servicenowClientSecret=...), never in the parameters file. An empty
+// secret creates no Key Vault secret and no setting.
+@description('https://<instance>.service-now.com (SERVICENOW_INSTANCE_URL); empty = ServiceNow off.')
+param servicenowInstanceUrl string = ''
+
+@description('Table the vendor\'s record is created in (SERVICENOW_TABLE).')
+@minLength(1)
+param servicenowTable string = 'incident'
+
+@description('assignment_group of the record: the vendor\'s group, sys_id or name (SERVICENOW_ASSIGNMENT_GROUP); empty = unset.')
+param servicenowAssignmentGroup string = ''
+
+@description('category of the record (SERVICENOW_CATEGORY); empty = unset.')
+param servicenowCategory string = ''
+
+@description('OAuth client id (SERVICENOW_CLIENT_ID); with servicenowClientSecret. Not a secret.')
+param servicenowClientId string = ''
+
+@description('Basic auth user (SERVICENOW_USER), when OAuth is not used; with servicenowPassword.')
+param servicenowUser string = ''
+
+@description('OAuth client secret (SERVICENOW_CLIENT_SECRET), stored in Key Vault; empty = none.')
+@secure()
+param servicenowClientSecret string = ''
+
+@description('Basic auth password (SERVICENOW_PASSWORD), stored in Key Vault; empty = none.')
+@secure()
+param servicenowPassword string = ''
+
+@description('Bearer secret for POST /api/servicenow/resolved (SERVICENOW_CALLBACK_SECRET), stored in Key Vault; empty = no callback route. At least 32 characters: openssl rand -hex 32.')
+@secure()
+param servicenowCallbackSecret string = ''
 
 @description('Secrets in Key Vault expire (and must be rotated) after this; RUNBOOK.md, "Rotate".')
 param secretExpiry int = dateTimeToEpoch(dateTimeAdd(utcNow(), 'P1Y'))
@@ -275,6 +311,61 @@ resource metricsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+// ServiceNow's secrets. Always written (checkov cannot read a conditional resource's properties,
+// so `= if (...)` would fail its expiry and content-type checks); one not given holds NOT_SET
+// and the container does not reference it, so its setting stays unset.
+var snowClientSecretOn = !empty(servicenowClientSecret)
+var snowPasswordOn = !empty(servicenowPassword)
+var snowCallbackOn = !empty(servicenowCallbackSecret)
+var snowNotSet = 'NOT_SET'
+
+resource snowClientSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: kv
+  name: 'servicenow-client-secret'
+  properties: {
+    contentType: 'text/plain'
+    value: snowClientSecretOn ? servicenowClientSecret : snowNotSet
+    attributes: { enabled: true, exp: secretExpiry }
+  }
+}
+
+resource snowPassword 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: kv
+  name: 'servicenow-password'
+  properties: {
+    contentType: 'text/plain'
+    value: snowPasswordOn ? servicenowPassword : snowNotSet
+    attributes: { enabled: true, exp: secretExpiry }
+  }
+}
+
+resource snowCallback 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: kv
+  name: 'servicenow-callback-secret'
+  properties: {
+    contentType: 'text/plain'
+    value: snowCallbackOn ? servicenowCallbackSecret : snowNotSet
+    attributes: { enabled: true, exp: secretExpiry }
+  }
+}
+
+var snowSecretClient = snowClientSecretOn ? [ { name: 'servicenow-client-secret', keyVaultUrl: snowClientSecret.properties.secretUri, identity: idApp.id } ] : []
+var snowSecretPassword = snowPasswordOn ? [ { name: 'servicenow-password', keyVaultUrl: snowPassword.properties.secretUri, identity: idApp.id } ] : []
+var snowSecretCallback = snowCallbackOn ? [ { name: 'servicenow-callback-secret', keyVaultUrl: snowCallback.properties.secretUri, identity: idApp.id } ] : []
+var snowSecrets = concat(snowSecretClient, snowSecretPassword, snowSecretCallback)
+var snowEnvPlain = [
+  { name: 'SERVICENOW_INSTANCE_URL', value: servicenowInstanceUrl }
+  { name: 'SERVICENOW_TABLE', value: servicenowTable }
+  { name: 'SERVICENOW_ASSIGNMENT_GROUP', value: servicenowAssignmentGroup }
+  { name: 'SERVICENOW_CATEGORY', value: servicenowCategory }
+  { name: 'SERVICENOW_CLIENT_ID', value: servicenowClientId }
+  { name: 'SERVICENOW_USER', value: servicenowUser }
+]
+var snowEnvClient = snowClientSecretOn ? [ { name: 'SERVICENOW_CLIENT_SECRET', secretRef: 'servicenow-client-secret' } ] : []
+var snowEnvPassword = snowPasswordOn ? [ { name: 'SERVICENOW_PASSWORD', secretRef: 'servicenow-password' } ] : []
+var snowEnvCallback = snowCallbackOn ? [ { name: 'SERVICENOW_CALLBACK_SECRET', secretRef: 'servicenow-callback-secret' } ] : []
+var snowEnv = concat(snowEnvPlain, snowEnvClient, snowEnvPassword, snowEnvCallback)
+
 // --- Container Apps ---------------------------------------------------------------------------
 resource cae 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: 'cae-${name}'
@@ -315,10 +406,10 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         allowInsecure: false // HTTP is redirected; only HTTPS reaches the bot
       }
       registries: [ { server: registryServer, identity: idApp.id } ]
-      secrets: [
+      secrets: concat([
         { name: 'redis-url', keyVaultUrl: redisUrl.properties.secretUri, identity: idApp.id }
         { name: 'metrics-token', keyVaultUrl: metricsSecret.properties.secretUri, identity: idApp.id }
-      ]
+      ], snowSecrets)
     }
     template: {
       containers: [
@@ -326,7 +417,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'bot'
           image: image
           resources: { cpu: json('0.5'), memory: '1Gi' }
-          env: [
+          env: concat([
             { name: 'MicrosoftAppId', value: idBot.properties.clientId }
             { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
             { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
@@ -341,7 +432,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'ADMIN_LEAD_IDS', value: adminLeadIds }
             { name: 'CENTRAL_TEAM_ID', value: centralTeamId }
             { name: 'CENTRAL_CHANNEL_ID', value: centralChannelId }
-          ]
+          ], snowEnv)
           probes: [
             {
               type: 'Liveness'

@@ -63,3 +63,80 @@ def test_the_parameter_file_is_for_sweden_central_and_names_only_declared_parame
     assert parameters["location"]["value"] == "swedencentral"
     assert set(parameters) <= declared
     assert "metricsToken" not in parameters  # a secret: given at deployment, never in the repository
+
+
+SERVICENOW_PLAIN = {
+    "SERVICENOW_INSTANCE_URL": "servicenowInstanceUrl",
+    "SERVICENOW_TABLE": "servicenowTable",
+    "SERVICENOW_ASSIGNMENT_GROUP": "servicenowAssignmentGroup",
+    "SERVICENOW_CATEGORY": "servicenowCategory",
+    "SERVICENOW_CLIENT_ID": "servicenowClientId",
+    "SERVICENOW_USER": "servicenowUser",
+}
+SERVICENOW_SECRET = {  # setting -> (secure parameter, Key Vault secret resource)
+    "SERVICENOW_CLIENT_SECRET": ("servicenowClientSecret", "snowClientSecret"),
+    "SERVICENOW_PASSWORD": ("servicenowPassword", "snowPassword"),
+    "SERVICENOW_CALLBACK_SECRET": ("servicenowCallbackSecret", "snowCallback"),
+}
+
+
+def var_value(name: str) -> str:
+    match = re.search(
+        rf"^var {name} = (.*?)(?=^var |^resource |^//|\Z)", BICEP, flags=re.MULTILINE | re.DOTALL
+    )
+    assert match, f"var {name} is not declared"
+    return match.group(1)
+
+
+def container_lists(key: str) -> set[str]:
+    """The vars a container's `key:` list concatenates, following concat() one level at a time."""
+    match = re.search(rf"^\s+{key}: concat\(\[.*?\], (\w+)\)", BICEP, flags=re.MULTILINE | re.DOTALL)
+    assert match, f"the container's {key} do not take the ServiceNow list"
+    names, todo = set(), [match.group(1)]
+    while todo:
+        name = todo.pop()
+        names.add(name)
+        inner = re.fullmatch(r"concat\(([\w, ]+)\)\s*", var_value(name))
+        todo += [part.strip() for part in inner.group(1).split(",")] if inner else []
+    return names
+
+
+def test_servicenow_settings_reach_the_container_env_as_optional_plain_parameters():
+    env = "".join(var_value(name) for name in container_lists("env"))
+    for setting, param in SERVICENOW_PLAIN.items():
+        assert f"{{ name: '{setting}', value: {param} }}" in env
+        default = re.search(rf"^param {param} string = '([^']*)'$", BICEP, flags=re.MULTILINE)
+        assert default, f"{param} is not an optional string parameter"
+        assert default.group(1) == ("incident" if param == "servicenowTable" else "")  # empty = off
+    assert set(SERVICENOW_PLAIN) | set(SERVICENOW_SECRET) <= _setting_env_names()
+
+
+def test_servicenow_secrets_come_from_key_vault_through_the_app_identity_and_only_when_given():
+    env = "".join(var_value(name) for name in container_lists("env"))
+    secrets = "".join(var_value(name) for name in container_lists("secrets"))
+    for setting, (param, resource) in SERVICENOW_SECRET.items():
+        assert re.search(rf"@secure\(\)\nparam {param} string = ''\n", BICEP), (
+            f"{param} must be @secure, empty"
+        )
+        secret = re.search(
+            rf"^resource {resource} '[^']+' = \{{\n(.*?)^\}}", BICEP, flags=re.MULTILINE | re.DOTALL
+        )
+        assert secret and "parent: kv" in secret.group(1) and f"? {param} :" in secret.group(1)
+        name = re.search(r"name: '([a-z-]+)'", secret.group(1))
+        assert name is not None
+        ref = re.search(
+            rf"(\w+) \? \[ \{{ name: '{setting}', secretRef: '{name.group(1)}' \}} \] : \[\]", env
+        )
+        assert ref, f"{setting} is not a secretRef to {name.group(1)}"
+        entry = (
+            f"{{ name: '{name.group(1)}', keyVaultUrl: {resource}.properties.secretUri, identity: idApp.id }}"
+        )
+        assert re.search(rf"{ref.group(1)} \? \[ {re.escape(entry)} \] : \[\]", secrets)
+        assert re.search(rf"^var {ref.group(1)} = !empty\({param}\)$", BICEP, flags=re.MULTILINE)
+        assert f"value: {param}" not in env  # never a plain value in the container
+
+
+def test_the_parameter_file_holds_no_servicenow_secret():
+    parameters = json.loads((AZURE / "main.swedencentral.parameters.json").read_text())["parameters"]
+    assert set(SERVICENOW_PLAIN.values()) <= set(parameters)
+    assert not {param for param, _ in SERVICENOW_SECRET.values()} & set(parameters)
