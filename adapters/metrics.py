@@ -3,7 +3,7 @@
 Counters are per process (per replica), as Prometheus expects; Prometheus adds the instance.
 The outbox gauges are read from the store at scrape time, so every replica reports the same
 shared backlog. Other modules call the small hooks below (`delivery_failed`, `dead_lettered`,
-`reminder_sent`) instead of touching metric objects. No metric carries text a person typed,
+`reminder_sent`, `servicenow_*`) instead of touching metric objects. No metric carries text a person typed,
 a name, a Patient ID or a case number: labels are activity types, outcomes and job kinds.
 """
 
@@ -90,6 +90,28 @@ REMINDERS_SENT = Counter(
     registry=REGISTRY,
 )
 
+SERVICENOW_CALLS = Counter(
+    "sid_servicenow_calls",
+    "HTTP calls to ServiceNow, by operation (token, find, get, create); each try counts.",
+    ["operation"],
+    registry=REGISTRY,
+)
+SERVICENOW_FAILURES = Counter(
+    "sid_servicenow_failures",
+    "ServiceNow calls that failed, by kind: permanent (400/401/403/404: a setting or permission, "
+    "or a record deleted in ServiceNow; not retried) or transient (429, 5xx, timeouts, refused "
+    "connections, an answer without a record: retried).",
+    ["kind"],
+    registry=REGISTRY,
+)
+SERVICENOW_TICKETS = Counter(
+    "sid_servicenow_tickets",
+    "Vendor records, by what the bot learned: created (by the bot), resolved (the vendor's answer "
+    "recorded on the case).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+
 _TYPES = frozenset(
     {
         ActivityTypes.message,
@@ -116,6 +138,21 @@ def dead_lettered(job: str) -> None:
 
 def reminder_sent(kind: str) -> None:
     REMINDERS_SENT.labels(kind).inc()
+
+
+def servicenow_call(operation: str) -> None:
+    """One HTTP call to ServiceNow: "token", "find", "get" or "create"."""
+    SERVICENOW_CALLS.labels(operation).inc()
+
+
+def servicenow_failed(kind: str) -> None:
+    """A ServiceNow call failed; `kind` is "permanent" or "transient"."""
+    SERVICENOW_FAILURES.labels(kind).inc()
+
+
+def servicenow_ticket(outcome: str) -> None:
+    """A vendor record was "created" or "resolved" (its answer recorded on the case)."""
+    SERVICENOW_TICKETS.labels(outcome).inc()
 
 
 def turn_type(context: TurnContext) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 
+from adapters import metrics
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class ServiceNowFailed(Exception):
         self.permanent = permanent
         self.status = status
         self.retry_after = retry_after
+        metrics.servicenow_failed("permanent" if permanent else "transient")  # raised once per failure
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class ServiceNowClient:
         """The first record whose fields equal `equals` (e.g. correlation_id=..., number=...)."""
         query = "^".join(f"{name}={value}" for name, value in equals.items())
         params = {"sysparm_query": query, "sysparm_fields": FIELDS, "sysparm_limit": "1"}
-        body = await self._call("GET", f"/api/now/table/{self._table}", params=params)
+        body = await self._call("find", "GET", f"/api/now/table/{self._table}", params=params)
         rows = body.get("result")
         if not isinstance(rows, list):
             raise ServiceNowFailed("ServiceNow answered a query without a result list", permanent=False)
@@ -121,7 +123,7 @@ class ServiceNowClient:
     async def get(self, sys_id: str) -> Record | None:
         try:
             body = await self._call(
-                "GET", f"/api/now/table/{self._table}/{sys_id}", params={"sysparm_fields": FIELDS}
+                "get", "GET", f"/api/now/table/{self._table}/{sys_id}", params={"sysparm_fields": FIELDS}
             )
         except ServiceNowFailed as failure:
             if failure.status == 404:  # deleted in ServiceNow, or another table
@@ -131,12 +133,12 @@ class ServiceNowClient:
 
     async def create(self, fields: dict[str, str]) -> Record:
         body = await self._call(
-            "POST", f"/api/now/table/{self._table}", params={"sysparm_fields": FIELDS}, json=fields
+            "create", "POST", f"/api/now/table/{self._table}", params={"sysparm_fields": FIELDS}, json=fields
         )
         return Record.of(body.get("result"))
 
     # --- one call, authenticated and classified ------------------------------------------------
-    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    async def _call(self, operation: str, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         fresh = False
         while True:
             headers = {"Accept": "application/json"}
@@ -144,7 +146,9 @@ class ServiceNowClient:
                 headers["Authorization"] = f"Bearer {await self._access_token(renew=fresh)}"
             else:
                 headers["Authorization"] = self._basic
-            status, answer_headers, body = await self._request(method, path, headers=headers, **kwargs)
+            status, answer_headers, body = await self._request(
+                operation, method, path, headers=headers, **kwargs
+            )
             if status == 401 and self._basic is None and not fresh:
                 fresh = True  # an expired or revoked token: one new one, then 401 is final
                 continue
@@ -155,7 +159,8 @@ class ServiceNowClient:
                 raise ServiceNowFailed("ServiceNow answered without JSON", permanent=False, status=status)
             return body
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any, Any]:
+    async def _request(self, operation: str, method: str, path: str, **kwargs: Any) -> tuple[int, Any, Any]:
+        metrics.servicenow_call(operation)
         try:
             async with self._http().request(method, self._base + path, **kwargs) as response:
                 body = await response.json(content_type=None) if response.status < 300 else None
@@ -178,7 +183,7 @@ class ServiceNowClient:
                 "client_id": self._client_id,
                 "client_secret": self._client_secret,
             }
-            status, headers, body = await self._request("POST", "/oauth_token.do", data=form)
+            status, headers, body = await self._request("token", "POST", "/oauth_token.do", data=form)
             if status >= 300:
                 log.warning("ServiceNow refused the OAuth token request with %d", status)
                 raise classify(status, headers)

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from adapters import metrics
 from adapters.outbox_worker import DeadLetter, OutboxWorker, RetryLater
 from adapters.servicenow import Record, ServiceNowClient, ServiceNowFailed
 from cards.case_buttons import vendor_request
@@ -138,6 +139,7 @@ class ServiceNowJobs:
             record = await self._client.find(correlation_id=case.id)
             if record is None:
                 record = await self._client.create(self._new_record(case))
+                metrics.servicenow_ticket("created")
                 log.info("case %s: ServiceNow record %s created", case.number, record.number)
             else:
                 log.info("case %s: ServiceNow record %s found (created before)", case.number, record.number)
@@ -179,7 +181,8 @@ class ServiceNowJobs:
         if record.state not in self._resolved:
             await self._schedule_poll(case.id, number, record.sys_id)
             return
-        await self._record(case, Action.RECORD_VENDOR_REPORT, _report_text(record))
+        if await self._record(case, Action.RECORD_VENDOR_REPORT, _report_text(record)):
+            metrics.servicenow_ticket("resolved")
 
     async def gave_up(self, item: DueItem, error: Exception, attempts: int) -> bool:
         """The worker's dead letter for ServiceNow items (True when it was one of ours)."""
@@ -213,22 +216,23 @@ class ServiceNowJobs:
     async def _report(self, case: Case, what: str, failure: ServiceNowFailed, *, key: str) -> None:
         await self._problems.report(Problem(case.number, Recipient(key), what), failure)
 
-    async def _record(self, case: Case, action: Action, detail: str) -> None:
+    async def _record(self, case: Case, action: Action, detail: str) -> bool:
         """Record `action` as the bot on the newest version of the case (an admin may click
-        meanwhile: a conflict re-reads; a step the case no longer allows is logged and dropped)."""
+        meanwhile: a conflict re-reads; a step the case no longer allows is logged and dropped).
+        True when it was recorded."""
         assert self.service is not None, "app.py sets the case service"
         for _ in range(5):
             try:
                 await self.service.act(case, action, SYSTEM, "", detail=detail)
-                return
+                return True
             except VersionConflict:
                 fresh = await self._cases.get(case.id)
                 if fresh is None:
-                    return
+                    return False
                 case = fresh
             except CaseError as error:
                 log.warning("case %s: %s not recorded (%s)", case.number, action.value, error.code)
-                return
+                return False
         raise RetryLater("the case kept changing", delay=timedelta(seconds=5))
 
 
