@@ -107,7 +107,8 @@ SERVICENOW_FAILURES = Counter(
 SERVICENOW_TICKETS = Counter(
     "sid_servicenow_tickets",
     "Vendor records, by what the bot learned: created (by the bot), resolved (the vendor's answer "
-    "recorded on the case).",
+    "recorded on the case), orphaned (created while an admin typed another number by hand: the "
+    "thread asks an admin to close it in ServiceNow).",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -151,7 +152,7 @@ def servicenow_failed(kind: str) -> None:
 
 
 def servicenow_ticket(outcome: str) -> None:
-    """A vendor record was "created" or "resolved" (its answer recorded on the case)."""
+    """A vendor record was "created", "resolved" (its answer recorded) or "orphaned" (extra)."""
     SERVICENOW_TICKETS.labels(outcome).inc()
 
 

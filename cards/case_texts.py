@@ -54,7 +54,8 @@ def event_text(event: Event, locale: str | None) -> str:
     """
     if event.action is Action.REASSIGN:  # the detail is the new assignee's display name
         return text(f"event_{event.action.value}", locale, detail=literal(event.detail))
-    if event.action in (Action.RECORD_SENT_TO_VENDOR, Action.SERVICENOW_FAILED):  # bot-checked values
+    if event.action in (Action.RECORD_SENT_TO_VENDOR, Action.SERVICENOW_FAILED, Action.SERVICENOW_EXTRA):
+        # bot-checked values: a ServiceNow number, or our own words for a failure
         return text(f"event_{event.action.value}", locale, detail=event.detail)
     return text(f"event_{event.action.value}", locale)
 

@@ -96,6 +96,7 @@ class Action(StrEnum):
     REQUEST_SERVICENOW = "request_servicenow"
     RECORD_SENT_TO_VENDOR = "record_sent_to_vendor"
     SERVICENOW_FAILED = "servicenow_failed"
+    SERVICENOW_EXTRA = "servicenow_extra"
     RECORD_VENDOR_REPORT = "record_vendor_report"
     RECORD_VENDOR_CONFIRMED = "record_vendor_confirmed"
     CLOSE = "close"
@@ -133,14 +134,17 @@ STEP_TRANSITIONS: dict[CaseKind, dict[tuple[Status, Action], Status]] = {
 }
 
 # What the bot records itself, as SYSTEM (never offered on a card): the ServiceNow record it
-# created, that it could not create one (the case goes back to the manual step), and the
-# vendor's answer read from ServiceNow.
+# created, that it could not create one (the case goes back to the manual step), the vendor's
+# answer read from ServiceNow, and a record it created while an admin recorded a ticket by hand
+# (an extra one, named for the admin to close in ServiceNow; the status stays).
 SYSTEM_TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.SERVICENOW_PENDING, Action.RECORD_SENT_TO_VENDOR): Status.SENT_TO_VENDOR,
     (Status.SERVICENOW_PENDING, Action.SERVICENOW_FAILED): Status.PROCESS_CLOSED,
     (Status.SENT_TO_VENDOR, Action.RECORD_VENDOR_REPORT): Status.VENDOR_REPORTED,
+    (Status.SENT_TO_VENDOR, Action.SERVICENOW_EXTRA): Status.SENT_TO_VENDOR,
+    (Status.VENDOR_REPORTED, Action.SERVICENOW_EXTRA): Status.VENDOR_REPORTED,
 }
-SYSTEM_ONLY = frozenset({Action.SERVICENOW_FAILED, Action.RECORD_VENDOR_REPORT})
+SYSTEM_ONLY = frozenset({Action.SERVICENOW_FAILED, Action.RECORD_VENDOR_REPORT, Action.SERVICENOW_EXTRA})
 SYSTEM = Person(id="system:skyddad-id", name="Skyddad ID")
 
 STEP_ACTIONS = frozenset(action for table in STEP_TRANSITIONS.values() for _, action in table)
@@ -267,9 +271,9 @@ class Case(BaseModel):
             after = STEP_TRANSITIONS[self.kind].get((self.status, action))
         if after is None:
             raise CaseError("step_out_of_order")
+        if action in (Action.RECORD_SENT_TO_VENDOR, Action.SERVICENOW_EXTRA) and not detail:
+            raise CaseError("servicenow_number_required")
         if action is Action.RECORD_SENT_TO_VENDOR:
-            if not detail:
-                raise CaseError("servicenow_number_required")
             self.servicenow_number = detail
             self.vendor_report = ""
         if action is Action.RECORD_VENDOR_REPORT:

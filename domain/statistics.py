@@ -37,7 +37,14 @@ LEAD = "lead"  # filed → closed, end to end
 _HAND_OVERS = frozenset({Action.REASSIGN, Action.UNASSIGN})
 # What the bot records around the vendor step (ServiceNow): neither a step of its own nor the
 # start of one, so "sent to the vendor" is measured from the process closed, as by hand.
-_BY_THE_BOT = frozenset({Action.REQUEST_SERVICENOW, Action.SERVICENOW_FAILED, Action.RECORD_VENDOR_REPORT})
+_BY_THE_BOT = frozenset(
+    {
+        Action.REQUEST_SERVICENOW,
+        Action.SERVICENOW_FAILED,
+        Action.RECORD_VENDOR_REPORT,
+        Action.SERVICENOW_EXTRA,
+    }
+)
 
 # The per-step metrics, in the order of the process (3.3 / 4.3), then the whole case.
 METRICS: tuple[str, ...] = (

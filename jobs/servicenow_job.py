@@ -5,7 +5,10 @@ has answered (step 7). Only when SERVICENOW_INSTANCE_URL is set; the manual step
 records the request; Teams gives a card action 5 s). It looks for a record carrying the case's
 correlation id first and creates one only when there is none, so a retry, a second replica or a
 second request never makes two tickets. The number is recorded through the state machine as
-the bot (`domain.case.SYSTEM`), which writes the audit entry and updates the card.
+the bot (`domain.case.SYSTEM`), which writes the audit entry and updates the card. When an admin
+typed a number by hand while the record was being made, the admin's number stays and the bot
+records `servicenow_extra` with its own record's number: one line in the thread asks an admin to
+close that record in ServiceNow.
 
 `servicenow_poll` reads the record every SERVICENOW_POLL_MINUTES of business time while the case
 waits for the vendor, one due item per case. When its state is resolved the bot records the
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 CREATE_KIND = "servicenow_create"
 POLL_KIND = "servicenow_poll"
 MAX_REPORT = 1_000  # characters of the close notes kept on the case
+# Where a case stands once an admin has recorded the ticket by hand (a record of ours is extra).
+_HAND_RECORDED = frozenset({Status.SENT_TO_VENDOR, Status.VENDOR_REPORTED, Status.CLOSED})
 
 
 def poll_item_id(case_id: str) -> str:
@@ -109,7 +114,7 @@ class ServiceNowJobs:
         if event.action is Action.REQUEST_SERVICENOW:
             payload = {"kind": CREATE_KIND, "case_id": case.id}
             return (OutboxItem(f"{CREATE_KIND}:{case.id}:{len(case.events)}", event.at, payload),)
-        if event.status_after is Status.SENT_TO_VENDOR:
+        if event.status_after is Status.SENT_TO_VENDOR and event.action is not Action.SERVICENOW_EXTRA:
             return (self._poll(case.id, case.servicenow_number),)
         return ()
 
@@ -133,8 +138,12 @@ class ServiceNowJobs:
     # --- the jobs ----------------------------------------------------------------------------------
     async def on_create(self, item: DueItem) -> None:
         case = await self._cases.get(str(item.payload.get("case_id")))
-        if case is None or case.status is not Status.SERVICENOW_PENDING:
-            return  # recorded by hand meanwhile, withdrawn, or done by an earlier run
+        if case is None:
+            return
+        if case.status is not Status.SERVICENOW_PENDING:  # recorded by hand meanwhile, or done before
+            if "retry" in item.payload and case.status in _HAND_RECORDED:
+                await self._after_lost_answer(case)
+            return
         try:
             record = await self._client.find(correlation_id=case.id)
             if record is None:
@@ -148,8 +157,45 @@ class ServiceNowJobs:
                 raise  # the worker retries; `gave_up` runs when its caps are spent
             await self._create_failed(case, failure, failure)
             return
-        await self._record(case, Action.RECORD_SENT_TO_VENDOR, record.number)
-        await self._schedule_poll(case.id, record.number, record.sys_id)  # the same item, now by sys_id
+        if await self._record(case, Action.RECORD_SENT_TO_VENDOR, record.number):
+            await self._schedule_poll(case.id, record.number, record.sys_id)  # the same item, now by sys_id
+        else:  # the version check lost: an admin typed a number while the record was being made
+            await self._extra(case.id, record)
+
+    async def _after_lost_answer(self, case: Case) -> None:
+        """An earlier try failed (its answer lost?) and an admin has typed a number since: a record
+        of ours may exist all the same. Only then is ServiceNow asked; a transient failure here is
+        retried, a permanent one only logged (the case itself is fine)."""
+        try:
+            record = await self._client.find(correlation_id=case.id)
+        except ServiceNowFailed as failure:
+            if not failure.permanent:
+                raise
+            log.warning("case %s: could not look for an extra ServiceNow record: %s", case.number, failure)
+            return
+        if record is not None:
+            await self._extra(case.id, record)
+
+    async def _extra(self, case_id: str, record: Record) -> None:
+        """The bot's record lost the race with a number typed by hand: the case keeps the admin's
+        ticket, and one line in its thread names ours so an admin closes it in ServiceNow. The bot
+        does not close it itself: the vendor's group may already be acting on it, closing needs
+        fields and rights each instance sets up differently, and which of two tickets the vendor
+        should work on is a person's call."""
+        case = await self._cases.get(case_id)
+        if case is None or case.servicenow_number in ("", record.number):
+            return  # purged, or the admin typed our own number: nothing extra exists
+        if any(e.action is Action.SERVICENOW_EXTRA and e.detail == record.number for e in case.events):
+            return  # said already (a rerun)
+        log.warning(
+            "case %s: ServiceNow record %s was created while %s was recorded by hand; %s is extra",
+            case.number,
+            record.number,
+            case.servicenow_number,
+            record.number,
+        )
+        metrics.servicenow_ticket("orphaned")
+        await self._record(case, Action.SERVICENOW_EXTRA, record.number)  # a closed case: the log line only
 
     def _new_record(self, case: Case) -> dict[str, str]:
         fields = {

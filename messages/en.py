@@ -270,6 +270,7 @@ MESSAGES: dict[str, str] = {
     "event_record_vendor_confirmed": "noted that the vendor has deleted the data – the case is closed",
     "event_request_servicenow": "asked the bot to create the vendor's ServiceNow ticket",
     "event_servicenow_failed": "could not create the ServiceNow ticket ({detail}) – send it manually",
+    "event_servicenow_extra": "created {detail} in ServiceNow while the number was typed in by hand – {detail} is not needed: close it in ServiceNow",
     "event_record_vendor_report": "read in ServiceNow that the vendor resolved the ticket – read the answer on the card, confirm the deletion and close",
     "event_close": "closed the case",
     "event_withdraw": "withdrew the case",

@@ -278,6 +278,7 @@ MESSAGES: dict[str, str] = {
     "event_record_vendor_confirmed": "noterade att leverantören har raderat uppgifterna – ärendet är avslutat",
     "event_request_servicenow": "bad boten skapa ärendet till leverantören i ServiceNow",
     "event_servicenow_failed": "kunde inte skapa ärendet i ServiceNow ({detail}) – skicka det manuellt",
+    "event_servicenow_extra": "skapade {detail} i ServiceNow medan numret skrevs in för hand – {detail} behövs inte: stäng det i ServiceNow",
     "event_record_vendor_report": "läste i ServiceNow att leverantören har löst ärendet – läs svaret på kortet, bekräfta raderingen och avsluta",
     "event_close": "avslutade ärendet",
     "event_withdraw": "drog tillbaka ärendet",

@@ -11,8 +11,9 @@ uses, and its error answers.
 
 Failures for tests: `fail_next` answers the next calls with a status (and headers, e.g.
 Retry-After); `lose_next_create` stores the record but answers 503 (a reply lost on the way);
-`hang_next` keeps the next calls waiting longer than the bot's timeout; `revoke_tokens()`
-makes issued tokens expire. `resolve()` is the vendor closing the record with close notes.
+`hang_next` keeps the next calls waiting longer than the bot's timeout; `hold_creates` stores a
+created record, sets `create_held` and answers only once the test sets `hold_creates` (something
+happens in the bot while its create is under way); `revoke_tokens()` makes issued tokens expire. `resolve()` is the vendor closing the record with close notes.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class ServiceNowStandIn:
     lose_next_create: int = 0
     hang_next: int = 0
     hang_seconds: float = 5.0
+    hold_creates: asyncio.Event | None = None
+    create_held: asyncio.Event = field(default_factory=asyncio.Event)
     tokens: set[str] = field(default_factory=set)
     token_requests: int = 0
     server: TestServer | None = None
@@ -160,6 +163,9 @@ class ServiceNowStandIn:
             "_table": request.match_info["table"],
         }
         self.records[sys_id] = record
+        if self.hold_creates is not None:
+            self.create_held.set()
+            await self.hold_creates.wait()
         if self.lose_next_create:
             self.lose_next_create -= 1
             return _error(503, "Service Unavailable", "the record was stored, the answer lost")

@@ -217,3 +217,14 @@ def test_a_failed_servicenow_request_goes_back_to_the_manual_step():
     case.apply(Action.SERVICENOW_FAILED, SYSTEM, T0, detail="ServiceNow HTTP 403")
     assert case.status is Status.PROCESS_CLOSED
     assert {Action.REQUEST_SERVICENOW, Action.RECORD_SENT_TO_VENDOR} <= set(case.allowed_actions(ADMIN))
+
+
+@pytest.mark.parametrize("status", [Status.SENT_TO_VENDOR, Status.VENDOR_REPORTED])
+def test_an_extra_servicenow_record_is_named_and_the_ticket_typed_by_hand_stays(status):
+    case = make_case(CaseKind.A, status)
+    case.servicenow_number, case.vendor_report = "INC0012345", "Raderat."
+    event = case.apply(Action.SERVICENOW_EXTRA, SYSTEM, T0, detail="INC0010001")
+    assert (event.status_after, event.detail) == (status, "INC0010001")
+    assert (case.servicenow_number, case.vendor_report) == ("INC0012345", "Raderat.")
+    with pytest.raises(CaseError, match="servicenow_number_required"):
+        case.apply(Action.SERVICENOW_EXTRA, SYSTEM, T0)
