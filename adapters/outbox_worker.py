@@ -47,6 +47,24 @@ class RetryLater(Exception):
         self.delay = delay
 
 
+class CallFailed(Exception):
+    """A call to a service we do not own (Teams' connector, ServiceNow) failed, classified once
+    where it was made: `permanent` says whether trying again can help, `retry_after` is the
+    service's own wish (seconds). The worker retries the transient ones under its one policy."""
+
+    def __init__(
+        self, message: str, *, permanent: bool, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.status = status
+        self.retry_after = retry_after
+        self.count("permanent" if permanent else "transient")  # raised once per failure
+
+    def count(self, kind: str) -> None:
+        """Each kind of failure counts itself in /metrics."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Backoff `base * 2**(n-1)` capped at `cap`, jittered over its upper half."""

@@ -25,7 +25,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from adapters import metrics
 from adapters.bot_adapter import FixedCloudAdapter
 from adapters.outbox_scope import current_item
-from adapters.outbox_worker import RetryLater
+from adapters.outbox_worker import CallFailed, RetryLater
 from adapters.rate_limiter import ConversationRateLimiter
 from domain.ports import SENT_MARKER_TTL, ConversationReferences, SendMarkers
 
@@ -37,22 +37,11 @@ PERMANENT_CODES = frozenset({"BotNotInConversationRoster", "ConversationNotFound
 DONE_TTL = SENT_MARKER_TTL  # longer than any retry of the job that sent it can run
 
 
-class DeliveryFailed(Exception):
+class DeliveryFailed(CallFailed):
     """A proactive call failed; `permanent` says whether trying again can help."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        permanent: bool,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.status = status
-        self.retry_after = retry_after
-        metrics.delivery_failed("permanent" if permanent else "transient")  # raised once per failure
+    def count(self, kind: str) -> None:
+        metrics.delivery_failed(kind)
 
 
 class SendInFlight(RetryLater):

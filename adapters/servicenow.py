@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 
 from adapters import metrics
+from adapters.outbox_worker import CallFailed
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -27,17 +28,11 @@ PERMANENT = frozenset({400, 401, 403, 404, 405, 410, 422})
 FIELDS = "sys_id,number,state,close_notes,correlation_id"
 
 
-class ServiceNowFailed(Exception):
+class ServiceNowFailed(CallFailed):
     """A ServiceNow call failed; `permanent` says whether trying again can help."""
 
-    def __init__(
-        self, message: str, *, permanent: bool, status: int | None = None, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.status = status
-        self.retry_after = retry_after
-        metrics.servicenow_failed("permanent" if permanent else "transient")  # raised once per failure
+    def count(self, kind: str) -> None:
+        metrics.servicenow_failed(kind)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from botbuilder.schema import Activity, ActivityTypes
 
+from adapters.outbox_worker import CallFailed
 from adapters.proactive import DeliveryFailed
 from adapters.store_keys import DocumentKeys, SendKeys
 from domain.case import Case
@@ -71,13 +72,6 @@ class Problem:
     case_number: str
     recipient: Recipient
     what: str  # card | reply | notice | reminder | update | servicenow | servicenow_poll
-
-
-class Failure(Protocol):
-    """What a report needs of a permanent failure (a DeliveryFailed, a ServiceNowFailed)."""
-
-    @property
-    def status(self) -> int | None: ...
 
 
 class Undelivered(Exception):
@@ -208,7 +202,7 @@ class DeliveryProblems:
             "at": self._clock().isoformat(),
         }
 
-    async def report(self, problem: Problem, failure: Failure) -> None:
+    async def report(self, problem: Problem, failure: CallFailed) -> None:
         """A permanent failure: recorded and announced once per recipient, never retried."""
         record = {**self._base(problem, problem.recipient.key), "kind": "permanent", "status": failure.status}
         if not await self._record(record):
