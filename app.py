@@ -52,6 +52,7 @@ from handlers.stats_command import StatsCommand
 from handlers.triggers import build_triggers
 from jobs.case_places import CasePlaces
 from jobs.case_threads import CaseThreads
+from jobs.context import JobContext
 from jobs.delivery import Deliveries, DeliveryProblems
 from jobs.digest_job import WeeklyDigest
 from jobs.intake_expiry_job import IntakeExpiry
@@ -231,11 +232,18 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
     retention = RetentionPlanner(stores.due, timedelta(days=settings.case_retention_days))
     team = CentralTeam(settings, stores.documents)
     problems = DeliveryProblems(stores.documents, stores.cases, sender, team, clock)
-    servicenow = (
-        ServiceNowJobs(ServiceNowClient(settings), stores.cases, stores.due, problems, settings, clock)
-        if settings.servicenow_enabled
-        else None
+    places = CasePlaces(stores.documents)
+    jobs = JobContext(  # what every outbox job shares
+        stores=stores,
+        references=references,
+        team=team,
+        sender=sender,
+        deliveries=Deliveries(sender, problems),
+        places=places,
+        settings=settings,
+        clock=clock,
     )
+    servicenow = ServiceNowJobs(jobs, ServiceNowClient(settings)) if settings.servicenow_enabled else None
     case_service = CaseService(
         stores.cases,
         stores.audit,
@@ -248,30 +256,25 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         calendar=planner.calendar,
         jobs=servicenow.planned if servicenow is not None else None,
     )
-    deliveries = Deliveries(sender, problems)
     worker.on_dead_letter(problems.dead_letter)
     if servicenow is not None:
         servicenow.service = case_service
         servicenow.register(worker)
         worker.on_dead_letter(servicenow.dead_letter_then(problems.dead_letter))
-    places = CasePlaces(stores.documents)
-    routing = Routing(
-        stores.cases, stores.documents, references, team, sender, deliveries, places, settings, clock
-    )
-    routing.register(worker)
-    reminders = ReminderDelivery(stores.cases, planner, deliveries, places, team, settings.admin_lead_ids)
+    threads = CaseThreads(jobs)
+    Routing(jobs, threads).register(worker)
+    reminders = ReminderDelivery(jobs, planner)
     worker.register("reminder", reminders, prefetch=reminders.prefetch)
     posted_cards = PostedCards(stores.documents)
-    threads = CaseThreads(stores.cases, references, team, sender, deliveries, places, settings, clock)
-    purge = PurgeJob(stores, retention, threads, places, sender, deliveries, posted_cards, clock)
+    purge = PurgeJob(jobs, retention, threads, posted_cards)
     purge.register(worker)
-    expiry = IntakeExpiry(stores, sender, timedelta(minutes=settings.intake_expiry_minutes), clock)
+    expiry = IntakeExpiry(jobs)
     expiry.register(worker)
     queue = CaseQueue(stores.cases, planner.calendar, planner.policy)
     overdue = OverdueCommand(queue, team, clock, problems)
     statistics = StatisticsService(stores.stats, planner.calendar, clock)
     actions = CaseActions(case_service, team, places, settings, clock)
-    digest = WeeklyDigest(settings.digest(), stores.due, queue, statistics, team, sender, deliveries, clock)
+    digest = WeeklyDigest(jobs, queue, statistics)
     digest.register(worker)
     card_actions, channel_commands = build_triggers(
         actions,

@@ -8,7 +8,7 @@ transient ones raise so the worker retries.
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
@@ -18,41 +18,18 @@ from adapters.proactive import DeliveryFailed
 from adapters.store_keys import SendKeys
 from cards.case_card import create_case_card
 from cards.case_texts import event_text
-from config import Settings
 from domain.case import Case, Event
-from domain.clock import Clock
-from domain.ports import CaseRepository, ConversationReferences, channel_reference_key
+from domain.ports import channel_reference_key
 from domain.reminders import reminder_outlook
-from handlers.central_team import CentralTeam, ChannelBinding
-from jobs.case_places import CasePlace, CasePlaces
-from jobs.delivery import Deliveries, Problem, Recipient
+from handlers.central_team import ChannelBinding
+from jobs.case_places import CasePlace
+from jobs.context import JobContext
+from jobs.delivery import Problem, Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
 
 CHANNEL_LOCALE = "sv-SE"  # the administrations' channels are Swedish; a channel has no one locale
-
-
-class Sender(Protocol):
-    """What routing needs of adapters.proactive.ProactiveSender."""
-
-    async def send(
-        self, reference_key: str, activity: Activity, *, idempotency_key: str | None = None
-    ) -> str | None: ...
-    async def start_thread(
-        self, channel_key: str, activity: Activity, *, idempotency_key: str | None = None
-    ) -> tuple[str, str]: ...
-    async def reply_in_thread(
-        self,
-        channel_key: str,
-        conversation_id: str,
-        activity: Activity,
-        *,
-        idempotency_key: str | None = None,
-    ) -> str | None: ...
-    async def update(
-        self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity
-    ) -> None: ...
 
 
 class NotReady(RetryLater):
@@ -65,28 +42,17 @@ def card_activity(card: dict[str, Any]) -> Activity:
 
 
 class CaseThreads:
-    def __init__(
-        self,
-        cases: CaseRepository,
-        references: ConversationReferences,
-        team: CentralTeam,
-        sender: Sender,
-        deliveries: Deliveries,
-        places: CasePlaces,
-        settings: Settings,
-        clock: Clock,
-    ) -> None:
-        self._cases = cases
-        self._references = references
-        self._team = team
-        self._sender = sender
-        self._deliveries = deliveries
-        self._places = places
-        self._servicenow_pattern = settings.servicenow_pattern
-        self._servicenow = settings.servicenow_enabled
-        self._calendar = settings.business_calendar()
-        self._policy = settings.reminder_policy()
-        self._clock = clock
+    def __init__(self, context: JobContext) -> None:
+        self._references = context.references
+        self._team = context.team
+        self._sender = context.sender
+        self._deliveries = context.deliveries
+        self._places = context.places
+        self._servicenow_pattern = context.settings.servicenow_pattern
+        self._servicenow = context.settings.servicenow_enabled
+        self._calendar = context.settings.business_calendar()
+        self._policy = context.settings.reminder_policy()
+        self._clock = context.clock
 
     async def post(self, case: Case, channel: ChannelBinding) -> CasePlace | None:
         """Start the case's thread in `channel` with its card and record where it lives; None

@@ -15,12 +15,13 @@ from datetime import datetime
 
 from adapters.outbox_worker import OutboxWorker
 from adapters.proactive import DeliveryFailed
-from domain.clock import STOCKHOLM, Clock
-from domain.digest import KIND, DigestSchedule, item_id, previous_week
-from domain.ports import DueIndex, DueItem
+from domain.clock import STOCKHOLM
+from domain.digest import KIND, item_id, previous_week
+from domain.ports import DueItem
 from domain.queue import CaseQueue
 from domain.stats_report import StatisticsService
-from jobs.delivery import Deliveries, Problem, Recipient, Sender, Team, message
+from jobs.context import JobContext
+from jobs.delivery import Problem, Recipient, message
 from messages import text
 
 log = logging.getLogger(__name__)
@@ -29,25 +30,15 @@ LOCALE = "sv-SE"  # the central team's channel is Swedish
 
 
 class WeeklyDigest:
-    def __init__(
-        self,
-        schedule: DigestSchedule | None,
-        due: DueIndex,
-        queue: CaseQueue,
-        statistics: StatisticsService,
-        team: Team,
-        sender: Sender,
-        deliveries: Deliveries,
-        clock: Clock,
-    ) -> None:
-        self._schedule = schedule
-        self._due = due
+    def __init__(self, context: JobContext, queue: CaseQueue, statistics: StatisticsService) -> None:
+        self._schedule = context.settings.digest()
+        self._due = context.stores.due
         self._queue = queue
         self._statistics = statistics
-        self._team = team
-        self._sender = sender
-        self._deliveries = deliveries
-        self._clock = clock
+        self._team = context.team
+        self._sender = context.sender
+        self._deliveries = context.deliveries
+        self._clock = context.clock
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(KIND, self)

@@ -17,10 +17,10 @@ from typing import Any
 from adapters.outbox_worker import OutboxWorker, RetryLater
 from adapters.proactive import DeliveryFailed
 from cards.purged_cards import create_discarded_intake_card
-from domain.clock import Clock
 from domain.intake import IntakeDraft
-from domain.ports import DueItem, Stores, VersionConflict
-from jobs.case_threads import Sender, card_activity
+from domain.ports import DueItem, VersionConflict
+from jobs.case_threads import card_activity
+from jobs.context import JobContext
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,11 @@ EXPIRED_MARKER = "intake_expired"  # a conversation-state property: tell the use
 
 
 class IntakeExpiry:
-    def __init__(self, stores: Stores, sender: Sender, max_age: timedelta, clock: Clock) -> None:
-        self._stores = stores
-        self._sender = sender
-        self._max_age = max_age
-        self._clock = clock
+    def __init__(self, context: JobContext) -> None:
+        self._stores = context.stores
+        self._sender = context.sender
+        self._max_age = timedelta(minutes=context.settings.intake_expiry_minutes)
+        self._clock = context.clock
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(INTAKE_EXPIRY_KIND, self)

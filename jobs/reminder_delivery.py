@@ -26,12 +26,12 @@ from adapters.outbox_worker import RetryLater
 from adapters.store_keys import SendKeys
 from cards.case_card import mention_text
 from domain.case import Case, Person
-from domain.ports import CaseRepository, DueItem, OutboxItem, user_reference_key
+from domain.ports import DueItem, OutboxItem, user_reference_key
 from domain.reminder_schedule import ReminderPlanner, ScheduledReminder, follow_up, is_current
 from domain.reminders import ReminderKind
 from handlers.central_team import ChannelBinding, parse_people
-from jobs.case_places import CasePlaces
-from jobs.delivery import Deliveries, Recipient
+from jobs.context import JobContext
+from jobs.delivery import Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
@@ -58,21 +58,13 @@ def assignee_key(person: Person) -> str:
 
 
 class ReminderDelivery:
-    def __init__(
-        self,
-        cases: CaseRepository,
-        planner: ReminderPlanner,
-        deliveries: Deliveries,
-        places: CasePlaces,
-        team: Team,
-        lead_ids: list[str],
-    ) -> None:
-        self._places = places
-        self._cases = cases
+    def __init__(self, context: JobContext, planner: ReminderPlanner) -> None:
+        self._places = context.places
+        self._cases = context.stores.cases
         self._planner = planner
-        self._deliveries = deliveries
-        self._team = team
-        self._lead_ids = parse_people(lead_ids)
+        self._deliveries = context.deliveries
+        self._team: Team = context.team
+        self._lead_ids = parse_people(context.settings.admin_lead_ids)
 
     async def __call__(self, item: DueItem) -> None:
         try:

@@ -16,8 +16,7 @@ from adapters.outbox_worker import OutboxWorker, RetryLater
 from adapters.proactive import DeliveryFailed
 from cards.purged_cards import create_purged_case_card, create_purged_personal_card
 from domain.case import Case
-from domain.clock import Clock
-from domain.ports import DueItem, Stores, VersionConflict
+from domain.ports import DueItem, VersionConflict
 from domain.retention import (
     PURGE_KIND,
     PostedCards,
@@ -27,33 +26,25 @@ from domain.retention import (
     purged_audit_entry,
     purged_case,
 )
-from jobs.case_places import CasePlaces
-from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, Sender, card_activity
-from jobs.delivery import Deliveries, Problem, Recipient
+from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, card_activity
+from jobs.context import JobContext
+from jobs.delivery import Problem, Recipient
 
 log = logging.getLogger(__name__)
 
 
 class PurgeJob:
     def __init__(
-        self,
-        stores: Stores,
-        planner: RetentionPlanner,
-        threads: CaseThreads,
-        places: CasePlaces,
-        sender: Sender,
-        deliveries: Deliveries,
-        posted: PostedCards,
-        clock: Clock,
+        self, context: JobContext, planner: RetentionPlanner, threads: CaseThreads, posted: PostedCards
     ) -> None:
-        self._stores = stores
+        self._stores = context.stores
         self._planner = planner
         self._threads = threads
-        self._places = places
-        self._sender = sender
-        self._deliveries = deliveries  # the jobs' one failure path: report permanent, raise transient
+        self._places = context.places
+        self._sender = context.sender
+        self._deliveries = context.deliveries  # the jobs' one failure path: report permanent, raise transient
         self._posted = posted
-        self._clock = clock
+        self._clock = context.clock
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(PURGE_KIND, self)

@@ -23,15 +23,13 @@ from adapters.outbox_worker import OutboxWorker
 from adapters.store_keys import DocumentKeys, SendKeys
 from cards.case_card import create_forwarded_card
 from cards.case_texts import without_patient_ids
-from config import Settings
 from domain.case import Action, Case, Event, Status
-from domain.clock import Clock
 from domain.municipalities import genitive
-from domain.ports import CaseRepository, ConversationReferences, DocumentStore, DueItem, user_reference_key
-from handlers.central_team import CentralTeam
-from jobs.case_places import CasePlace, CasePlaces
-from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady, Sender
-from jobs.delivery import Deliveries, Recipient
+from domain.ports import DueItem, user_reference_key
+from jobs.case_places import CasePlace
+from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady
+from jobs.context import JobContext
+from jobs.delivery import Recipient
 from messages import literal, text
 
 log = logging.getLogger(__name__)
@@ -48,25 +46,14 @@ def _progress_key(case_id: str) -> str:
 
 
 class Routing:
-    def __init__(
-        self,
-        cases: CaseRepository,
-        documents: DocumentStore,
-        references: ConversationReferences,
-        team: CentralTeam,
-        sender: Sender,
-        deliveries: Deliveries,
-        places: CasePlaces,
-        settings: Settings,
-        clock: Clock,
-    ) -> None:
-        self._places = places
-        self._cases = cases
-        self._documents = documents
-        self._references = references
-        self._team = team
-        self._deliveries = deliveries
-        self._threads = CaseThreads(cases, references, team, sender, deliveries, places, settings, clock)
+    def __init__(self, context: JobContext, threads: CaseThreads) -> None:
+        self._places = context.places
+        self._cases = context.stores.cases
+        self._documents = context.stores.documents
+        self._references = context.references
+        self._team = context.team
+        self._deliveries = context.deliveries
+        self._threads = threads
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register("case_filed", self.on_case_filed)

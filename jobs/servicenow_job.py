@@ -29,13 +29,12 @@ from adapters import metrics
 from adapters.outbox_worker import DeadLetter, OutboxWorker, RetryLater
 from adapters.servicenow import Record, ServiceNowClient, ServiceNowFailed
 from cards.case_buttons import vendor_request
-from config import Settings
 from domain.case import SYSTEM, Action, Case, CaseError, Event, Status
-from domain.clock import Clock
 from domain.identity_guard import redact
-from domain.ports import CaseFilter, CaseRepository, DueIndex, DueItem, OutboxItem, VersionConflict
+from domain.ports import CaseFilter, DueItem, OutboxItem, VersionConflict
 from domain.services import CaseService
-from jobs.delivery import DeliveryProblems, Problem, Recipient
+from jobs.context import JobContext
+from jobs.delivery import Problem, Recipient
 from messages import text
 
 log = logging.getLogger(__name__)
@@ -52,19 +51,12 @@ def poll_item_id(case_id: str) -> str:
 
 
 class ServiceNowJobs:
-    def __init__(
-        self,
-        client: ServiceNowClient,
-        cases: CaseRepository,
-        due: DueIndex,
-        problems: DeliveryProblems,
-        settings: Settings,
-        clock: Clock,
-    ) -> None:
+    def __init__(self, context: JobContext, client: ServiceNowClient) -> None:
+        settings = context.settings
         self._client = client
-        self._cases = cases
-        self._due = due
-        self._problems = problems
+        self._cases = context.stores.cases
+        self._due = context.stores.due
+        self._problems = context.deliveries.problems
         self._calendar = settings.business_calendar()
         self._poll_hours = settings.servicenow_poll_minutes / 60
         self._resolved = frozenset(settings.servicenow_resolved_states)
@@ -72,7 +64,7 @@ class ServiceNowJobs:
             "assignment_group": settings.servicenow_assignment_group,
             "category": settings.servicenow_category,
         }
-        self._clock = clock
+        self._clock = context.clock
         self.service: CaseService | None = None  # set once the case service exists (app.py)
         self._wake: Callable[[], None] = lambda: None  # the worker's, once registered
 
