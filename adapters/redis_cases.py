@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from redis.asyncio import Redis
@@ -27,7 +27,16 @@ from adapters.store_keys import (
     to_micros,
 )
 from domain.case import Case
-from domain.ports import NO_FOLLOW_UPS, CaseFilter, FollowUps, IdleEntry, IdlePage, VersionConflict
+from domain.ports import (
+    FILING_WINDOW,
+    NO_FOLLOW_UPS,
+    CaseFilter,
+    FollowUps,
+    IdleEntry,
+    IdlePage,
+    RecentFilings,
+    VersionConflict,
+)
 from domain.reminders import ReminderKind, reminder_kind
 
 
@@ -52,7 +61,11 @@ class RedisCases:
         keys += [idle_key, *follow_keys]
         args: list[str | int] = [body, placeholder, case_number_prefix(year), case.id, case.version]
         args += [json_text(indexes), uuid4().hex, idle_score, follow_arg]
-        number = await self._create(keys=keys + indexes, args=args)
+        created = to_micros(case.created_at)
+        window = FILING_WINDOW // timedelta(microseconds=1)
+        args += [created, created - window, window // 1000]
+        filings = self._keys.cases_filed(case.submitter.id)
+        number = await self._create(keys=keys + indexes + [filings], args=args)
         if number is None:
             raise VersionConflict(f"case {case.id} already exists")
         return bind_case(Case.model_validate_json(body.replace(placeholder, str(number), 1)))
@@ -121,6 +134,18 @@ class RedisCases:
                 pipe.hget(self._keys.case(case_id), "j")
             bodies = await pipe.execute()
         return [Case.model_validate_json(body) for body in bodies if body is not None]
+
+    @unavailable_on_redis_errors
+    async def filed_by(self, submitter_id: str, since: datetime, case_id: str) -> RecentFilings:
+        """Her recent-filings set (at most an hour of them) and the case, pipelined."""
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.zcount(self._keys.cases_filed(submitter_id), f"({to_micros(since)}", "+inf")
+            pipe.hget(self._keys.case(case_id), "j")
+            count, body = await pipe.execute()
+        case = None if body is None else Case.model_validate_json(body)
+        if case is not None and case.submitter.id != submitter_id:
+            case = None
+        return RecentFilings(int(count), None if case is None else bind_case(case))
 
     @unavailable_on_redis_errors
     async def idle(

@@ -126,9 +126,12 @@ end
 """
 
 # KEYS: case hash, year counter, number→id hash, idle sorted set, audit, due schedule, due
-# items, due claims, counted set, statistics hashes (f.ns), index sets... ARGV: body with a placeholder, placeholder, number prefix,
-# case id, version, index keys JSON, write token, idle score ('' = not idle: KEYS[4] is then
-# unused), follow-ups JSON. Returns the case number, or false when another create holds the id.
+# items, due claims, counted set, statistics hashes (f.ns), index sets..., and last the
+# submitter's recent filings (sorted set). ARGV: body with a placeholder, placeholder, number
+# prefix, case id, version, index keys JSON, write token, idle score ('' = not idle: KEYS[4] is
+# then unused), follow-ups JSON, created_at (µs), the filings' cut-off (µs: older entries are
+# dropped) and their lifetime (ms). Returns the case number, or false when another create holds
+# the id.
 CREATE_CASE = (
     FOLLOW_UPS
     + """
@@ -146,8 +149,12 @@ if ARGV[8] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[8], ARGV[4])
   redis.call('HSET', KEYS[1], 'zidx', KEYS[4])
 end
-for i = 10 + f.ns, #KEYS do redis.call('SADD', KEYS[i], ARGV[4]) end
+for i = 10 + f.ns, #KEYS - 1 do redis.call('SADD', KEYS[i], ARGV[4]) end
 redis.call('SADD', KEYS[9], ARGV[4])
+local filings = KEYS[#KEYS]
+redis.call('ZADD', filings, ARGV[10], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', filings, '-inf', '(' .. ARGV[11])
+redis.call('PEXPIRE', filings, ARGV[12])
 follow_ups(f, 5, true)
 return number
 """

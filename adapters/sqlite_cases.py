@@ -19,7 +19,15 @@ from adapters.sqlite_db import SqliteDatabase
 from adapters.sqlite_rows import write_follow_ups
 from adapters.store_keys import ALL_CASES, case_number, case_year, from_micros, to_micros
 from domain.case import Case
-from domain.ports import NO_FOLLOW_UPS, CaseFilter, FollowUps, IdleEntry, IdlePage, VersionConflict
+from domain.ports import (
+    NO_FOLLOW_UPS,
+    CaseFilter,
+    FollowUps,
+    IdleEntry,
+    IdlePage,
+    RecentFilings,
+    VersionConflict,
+)
 from domain.reminders import ReminderKind, reminder_kind
 
 _COLUMNS = "status, is_open, organisation, submitter_id, assignee_id, idle_kind, idle_since, version, body"
@@ -132,6 +140,22 @@ class SqliteCases:
         query = f"SELECT id, body FROM cases WHERE id IN ({', '.join('?' * len(ids))})"
         rows = dict(await self._db.read(lambda conn: conn.execute(query, ids).fetchall()))
         return [Case.model_validate_json(rows[case_id]) for case_id in ids if case_id in rows]
+
+    async def filed_by(self, submitter_id: str, since: datetime, case_id: str) -> RecentFilings:
+        """A range of the (submitter_id, created_at) index: her cases after `since` only."""
+
+        def read(conn: sqlite3.Connection) -> tuple[int, str | None]:
+            ((count,),) = conn.execute(
+                "SELECT count(*) FROM cases WHERE submitter_id = ? AND created_at > ?",
+                (submitter_id, to_micros(since)),
+            )
+            row = conn.execute(
+                "SELECT body FROM cases WHERE id = ? AND submitter_id = ?", (case_id, submitter_id)
+            ).fetchone()
+            return int(count), None if row is None else str(row[0])
+
+        count, body = await self._db.read(read)
+        return RecentFilings(count, None if body is None else bind_case(Case.model_validate_json(body)))
 
     async def idle(
         self, kind: ReminderKind, *, until: datetime | None = None, offset: int = 0, limit: int = 50

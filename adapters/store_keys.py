@@ -66,6 +66,11 @@ class KeyBuilder:
     def cases_by_submitter(self, person_id: str) -> str:
         return self._key("cases", "submitter", person_id)
 
+    def cases_filed(self, person_id: str) -> str:
+        """Sorted set: the ids of the person's cases filed within FILING_WINDOW, scored by
+        created_at (UTC µs); trimmed and given FILING_WINDOW to live by each create."""
+        return self._key("cases", "filed", person_id)
+
     def cases_by_assignee(self, person_id: str) -> str:
         return self._key("cases", "assignee", person_id)
 

@@ -81,6 +81,17 @@ class CaseFilter:
     assignee_id: str | None = None
 
 
+# How far back `CaseRepository.filed_by` counts: the stores keep a person's recent filings (the
+# hourly intake cap's index) this long and no longer.
+FILING_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class RecentFilings:
+    count: int  # the person's cases created after `since`
+    case: Case | None  # the asked-for case when it exists and is hers (a repeated Skicka)
+
+
 @dataclass(frozen=True)
 class IdleEntry:
     case_id: str
@@ -139,6 +150,12 @@ class CaseRepository(Protocol):
 
     async def get_many(self, case_ids: Sequence[str]) -> builtins.list[Case]:
         """The cases that exist among `case_ids`, in that order (one round trip)."""
+        ...
+
+    async def filed_by(self, submitter_id: str, since: datetime, case_id: str) -> RecentFilings:
+        """How many cases `submitter_id` filed after `since` (at most FILING_WINDOW back), and
+        the case `case_id` if it is hers: one round trip that reads only her recent filings,
+        however many cases she has filed over the years."""
         ...
 
     async def idle(

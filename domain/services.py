@@ -9,7 +9,7 @@ replica dies between the state change and the message.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from domain.business_time import BusinessCalendar
@@ -17,6 +17,7 @@ from domain.case import Action, Case, CaseError, Event, OrgKind, Person, Status
 from domain.clock import Clock
 from domain.intake import IntakeDraft
 from domain.ports import (
+    FILING_WINDOW,
     AuditEntry,
     AuditLog,
     CaseFilter,
@@ -110,7 +111,7 @@ class CaseService:
 
         The case, its audit entry, the outbox item that posts it and its first reminder are one
         write: a retried Skicka after a lost reply finds all of it, never half. A repeat is
-        found without a read of its own: in the person's cases the cap counts, or by the
+        found without a read of its own: in the cap's read of her recent filings, or by the
         create's conflict."""
         now = self._clock()
         if capped:  # a person's Skicka (the intake); imports and drills file uncapped
@@ -176,12 +177,12 @@ class CaseService:
         Returns the case `case_id` when it is among them (this Skicka was filed before)."""
         if not self._intakes_per_hour:
             return None
-        since = now - timedelta(hours=1)
-        mine = await self.cases.list(CaseFilter(submitter_id=submitter.id))
-        earlier = next((case for case in mine if case.id == case_id), None)
-        if earlier is None and sum(case.created_at > since for case in mine) >= self._intakes_per_hour:
+        # A bounded read: her filings of the last hour, not every case she ever filed (that
+        # list grew with each case and was read on every Skicka).
+        recent = await self.cases.filed_by(submitter.id, now - FILING_WINDOW, case_id)
+        if recent.case is None and recent.count >= self._intakes_per_hour:
             raise IntakeLimitReached(self._intakes_per_hour)
-        return earlier
+        return recent.case
 
     def _follow_ups(
         self,

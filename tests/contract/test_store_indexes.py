@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from adapters.sqlite_store import FILE_NAME, SqliteStores
-from domain.case import Action
-from domain.ports import IdleEntry, Stores, VersionConflict
+from domain.case import Action, Person
+from domain.ports import FILING_WINDOW, IdleEntry, RecentFilings, Stores, VersionConflict
 from domain.reminders import ReminderKind
 from tests.contract.test_store_contract import ANNA, BO, T0, new_case
 
@@ -120,3 +120,28 @@ async def test_an_older_sqlite_file_gets_the_idle_index_on_open(tmp_path: Path) 
         assert (await stores.cases.idle(U)).total == 2
     finally:
         await stores.close()
+
+
+async def test_filed_by_counts_a_persons_filings_after_since_and_finds_her_case(stores: Stores) -> None:
+    anna = Person(id="29:anna-submitter", name="Anna S")
+    for n in range(4):  # BO: 08:00, 08:20, 08:40, 09:00
+        await stores.cases.create(new_case(f"b{n}", at=T0 + timedelta(minutes=20 * n)))
+    await stores.cases.create(new_case("a0", at=T0 + timedelta(minutes=50), submitter=anna))
+
+    recent = await stores.cases.filed_by(BO.id, T0 + timedelta(minutes=20), "b3")
+    assert recent.count == 2  # b2, b3: strictly after `since`
+    assert recent.case is not None and recent.case.id == "b3" and recent.case.number
+    assert (await stores.cases.filed_by(BO.id, T0 - timedelta(minutes=1), "nope")) == RecentFilings(4, None)
+    # Anna's case is not Bo's repeat, and her count is her own
+    assert (await stores.cases.filed_by(BO.id, T0, "a0")).case is None
+    assert (await stores.cases.filed_by(anna.id, T0, "b0")) == RecentFilings(1, None)
+    assert (await stores.cases.filed_by("29:nobody", T0, "b0")) == RecentFilings(0, None)
+
+
+async def test_filed_by_still_finds_an_old_case_after_the_filing_window(stores: Stores) -> None:
+    await stores.cases.create(new_case("old", at=T0))
+    await stores.cases.create(new_case("new", at=T0 + FILING_WINDOW + timedelta(minutes=5)))
+    now = T0 + FILING_WINDOW + timedelta(minutes=10)
+    recent = await stores.cases.filed_by(BO.id, now - FILING_WINDOW, "old")
+    assert recent.count == 1  # only "new" is within the hour
+    assert recent.case is not None and recent.case.id == "old"  # a repeat is found however old
