@@ -7,13 +7,11 @@ document the care episode leaves and, on return, is asked only what is still mis
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, StatePropertyAccessor, TurnContext
-from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -30,7 +28,8 @@ from cards.purged_cards import create_discarded_intake_card
 from config import Settings
 from dialogs.organisation_dialog import OrganisationDialog, organisation_label
 from dialogs.prompts import answered_yes, ask_yes_no, choice_prompt
-from domain.case import Case, Organisation, Person, Status
+from dialogs.submitter import UpnLookup
+from domain.case import Case, Organisation, Status
 from domain.clock import Clock
 from domain.intake import MAX_ID_LENGTH, IdFormat, IdProblem, IntakeDraft, Slot, check_identifier
 from domain.municipalities import genitive
@@ -47,27 +46,6 @@ LOOP = "intake.loop"
 SUMMARY = "intake.summary"
 SUMMARY_DONE = "done"
 HELP_AFTER_ATTEMPTS = 3
-UPN_LOOKUP_SECONDS = 2.0
-
-
-def submitter_of(context: TurnContext) -> Person:
-    user = context.activity.from_property
-    return Person(id=user.id, name=user.name or "", aad_id=user.aad_object_id or "")
-
-
-async def submitter_with_upn(context: TurnContext) -> Person:
-    """The submitter with her UPN from Teams' member info, for the case card's call link (Teams
-    documents `users=<UPN>`). Best effort and brief: without it the link uses the Entra id."""
-    person = submitter_of(context)
-    try:
-        async with asyncio.timeout(UPN_LOOKUP_SECONDS):
-            member = await TeamsInfo.get_member(context, person.id)
-    except Exception as error:  # a connector without member info, a timeout, no permission
-        log.info("no UPN for the submitter (%s); the call link uses the Entra id", type(error).__name__)
-        return person
-    upn = str(getattr(member, "user_principal_name", "") or "")
-    # Validated, not model_copy: Person drops a UPN that holds an identity number.
-    return Person.model_validate({**person.model_dump(), "upn": upn}) if upn else person
 
 
 class IntakeDialog(ComponentDialog):
@@ -88,6 +66,7 @@ class IntakeDialog(ComponentDialog):
         self._draft_started = draft_started  # schedules the purge of the draft when it expires
         self._cases = cases
         self._clock = clock
+        self._upns = UpnLookup()
         self._formats = {
             PATIENT_ID_PROMPT: IdFormat(settings.patient_id_pattern, settings.patient_id_hint),
             EPISODE_ID_PROMPT: IdFormat(settings.episode_id_pattern, settings.episode_id_hint),
@@ -239,7 +218,7 @@ class IntakeDialog(ComponentDialog):
 
     async def submit(self, context: TurnContext, draft: IntakeDraft) -> None:
         locale = context.activity.locale
-        submitter = await submitter_with_upn(context)
+        submitter = await self._upns.submitter(context)
         case, created = await self._cases.file(
             draft, submitter, context.activity.conversation.id, capped=True
         )

@@ -19,7 +19,8 @@ from cards.my_cases_card import (
     create_withdraw_confirm_card,
     create_withdraw_done_card,
 )
-from dialogs.intake_dialog import replace_card, submitter_of
+from dialogs.intake_dialog import replace_card
+from dialogs.submitter import submitter_of
 from domain.case import FINAL_STATUSES, WITHDRAWABLE, Case, CaseError, Status
 from domain.ports import VersionConflict
 from domain.services import CaseService

@@ -5,7 +5,7 @@ from __future__ import annotations
 from messages import literal
 from tests.routing.conftest import find_action
 from tests.routing.test_flows_http import file_type_a_through_the_intake
-from tests.support.activities import ANNA, KARIN, User
+from tests.support.activities import ANNA, KARIN, User, last_card
 from tests.support.numbers import personnummer
 
 ODD_KARIN = User("29:karin", "**Karin** [Klicka](https://evil.example)", "aad-karin")
@@ -30,6 +30,38 @@ async def test_without_member_info_the_call_link_uses_the_entra_id(team):
     await team.drain()
     (posted,) = team.connector.created
     assert "l/call/0/0?users=aad-anna" in str(posted["activity"])
+
+
+async def _file_twice_through_the_intake(team) -> list[str]:
+    chat = team.bot.chat(ANNA)
+    await chat.say("hej")
+    for organisation, patient in (("Region Västernorrland", "P12345"), ("ja", "P12346")):
+        for answer in ["ny anmälan", organisation, "nej", patient]:
+            await chat.send(answer)
+        summary = last_card(await chat.send("ja"))
+        submit = next(a for a in summary["actions"] if a.get("title") == "Skicka")
+        assert "SID-2026-" in await chat.say(value=submit["data"])
+    return [case.id for case in await team.bot.services.stores.cases.list()]
+
+
+async def test_teams_is_asked_for_the_upn_once_for_a_persons_cases_in_a_row(team):
+    team.connector.members_by_id[ANNA.id] = {
+        "id": ANNA.id,
+        "name": ANNA.name,
+        "aadObjectId": ANNA.aad_id,
+        "userPrincipalName": "anna.lindqvist@rvn.example",
+    }
+    first, second = await _file_twice_through_the_intake(team)
+    assert team.connector.member_lookups[ANNA.id] == 1
+    for case_id in (first, second):
+        assert (await team.case(case_id)).submitter.upn == "anna.lindqvist@rvn.example"
+
+
+async def test_a_failed_upn_lookup_is_not_repeated_on_her_next_case(team):
+    first, second = await _file_twice_through_the_intake(team)
+    assert team.connector.member_lookups[ANNA.id] == 1  # the 404 is remembered for a while
+    for case_id in (first, second):
+        assert (await team.case(case_id)).submitter.upn == ""
 
 
 async def test_an_admins_name_with_markup_is_shown_as_text_in_thread_and_notification(team):

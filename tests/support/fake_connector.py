@@ -38,6 +38,7 @@ class FakeConnector:
     limit_violations: list[str] = field(default_factory=list)
     # Teams' member info by user id (GET .../members/{id}); unknown ids answer 404.
     members_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
+    member_lookups: Counter[str] = field(default_factory=Counter)  # user id → member-info GETs
 
     def __post_init__(self) -> None:
         self._open.set()
@@ -138,6 +139,7 @@ class FakeConnector:
         return web.json_response({"id": conversation_id, "activityId": str(number)})
 
     async def _member(self, request: web.Request) -> web.Response:
+        self.member_lookups[request.match_info["member_id"]] += 1
         member = self.members_by_id.get(request.match_info["member_id"])
         if member is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
