@@ -11,6 +11,7 @@ JWT, a disallowed algorithm, expired, another audience) is refused before any ke
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import time
 from collections.abc import Iterable
@@ -62,6 +63,7 @@ class ServiceUrlPolicy:
         return self.allow_loopback and _is_loopback(host) and parts.scheme in ("http", "https")
 
 
+@functools.lru_cache(maxsize=256)  # asked on every turn for the same few hosts
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
