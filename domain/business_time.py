@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
-
-import holidays
 
 from domain.clock import STOCKHOLM
+from domain.swedish_holidays import swedish_days_off
 
 _HOUR = timedelta(hours=1)
 _MICROSECOND = timedelta(microseconds=1)
@@ -25,25 +23,6 @@ def require_aware(at: datetime) -> None:
     """Raise ValueError for a naive datetime, which would silently mean the server's zone."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"naive datetime {at.isoformat()}; business time needs a time zone")
-
-
-def _midsummer_eve(year: int) -> date:
-    june_19 = date(year, 6, 19)
-    return june_19 + timedelta(days=(4 - june_19.weekday()) % 7)  # the Friday of 19-25 June
-
-
-@cache
-def swedish_days_off(year: int) -> frozenset[date]:
-    """Public holidays plus midsommarafton, julafton and nyårsafton of `year`.
-
-    The eves are not public holidays by law but the semesterlag treats them as Sundays, and
-    nobody staffs LifeCare SP then. holidays 0.109 lists them under the "de_facto" category; we
-    add them ourselves as well so an older or newer package cannot quietly drop them. Sundays
-    (which some versions list with `include_sundays`) are weekend days here anyway.
-    """
-    calendar = holidays.country_holidays("SE", years=year, categories=("public", "de_facto"))
-    eves = {_midsummer_eve(year), date(year, 12, 24), date(year, 12, 31)}
-    return frozenset(calendar.keys()) | eves
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "deployment" / "Dockerfile"
 RUN_VENV = REPO / ".venv-run"
 DEV_ONLY = ("pytest", "mypy", "playwright", "ruff", "hypothesis", "checkov", "jsonschema", "pip-tools")
+# Libraries only the tests use (holidays checks domain/swedish_holidays.py): not in the runtime
+# lock, and never imported by the bot, even where an older .venv-run still has them installed.
+TEST_ONLY_LIBRARIES = ("holidays", "dateutil")
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -142,7 +145,7 @@ def test_the_runtime_lock_pins_every_package_with_a_hash_and_holds_no_dev_tool()
         for line in (REPO / "requirements.lock").read_text().splitlines()
         if "==" in line
     }
-    assert not runtime & set(DEV_ONLY)
+    assert not runtime & {*DEV_ONLY, "holidays", "python-dateutil"}
 
 
 def test_the_runtime_venv_has_no_test_or_lint_tools():
@@ -150,6 +153,21 @@ def test_the_runtime_venv_has_no_test_or_lint_tools():
     installed = {p.name.split("-")[0].lower().replace("_", "-") for p in site.glob("*.dist-info")}
     assert "botbuilder-core" in installed or "botbuilder_core" in installed
     assert not installed & set(DEV_ONLY), installed & set(DEV_ONLY)
+
+
+def test_the_bot_imports_no_test_only_library():
+    code = (
+        "import json, sys, datetime, bot, app, domain.business_time as b; "
+        "b.BusinessCalendar().is_working_day(datetime.date.today()); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [str(RUN_VENV / "bin" / "python"), "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {name.split(".")[0] for name in json.loads(result.stdout)}
+    assert "botbuilder" in imported
+    assert not imported & set(TEST_ONLY_LIBRARIES)
 
 
 def dockerignored(relative: str) -> bool:

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.business_time import BusinessCalendar, swedish_days_off
+from domain.business_time import BusinessCalendar
 from domain.clock import STOCKHOLM
+from domain.swedish_holidays import swedish_days_off
 
 CAL = BusinessCalendar()
 
