@@ -17,13 +17,14 @@ from redis.asyncio import Redis
 
 from adapters import redis_common as lua
 from adapters.logging_setup import bind_case
-from adapters.redis_common import follow_up_args, json_text, unavailable_on_redis_errors
+from adapters.redis_common import follow_up_args, unavailable_on_redis_errors
 from adapters.store_keys import (
     ALL_CASES,
     KeyBuilder,
     case_number_prefix,
     case_year,
     from_micros,
+    json_text,
     to_micros,
 )
 from domain.case import Case

@@ -10,14 +10,13 @@ reply recognises its own earlier success instead of reporting a conflict.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 import redis.exceptions
 
-from adapters.store_keys import KeyBuilder, to_micros
+from adapters.store_keys import KeyBuilder, json_text, to_micros
 from domain.ports import FollowUps, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -82,11 +81,6 @@ def follow_up_args(keys: KeyBuilder, case_id: str, follow: FollowUps) -> tuple[l
         keys.cases_counted(),
     ]
     return fixed + [keys.stats_month(month) for month in months], arg
-
-
-def json_text(value: Any) -> str:
-    """Compact JSON with UTF-8 kept as is (Lua's cjson and SREM see the same bytes)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # KEYS: document keys. ARGV[1]: new eTag (unique per call); then per key: expected eTag

@@ -27,10 +27,11 @@ from redis.backoff import ExponentialWithJitterBackoff
 from adapters import redis_common as lua
 from adapters.redis_audit import RedisAudit
 from adapters.redis_cases import RedisCases
-from adapters.redis_common import json_text, unavailable_on_redis_errors
+from adapters.redis_common import unavailable_on_redis_errors
+from adapters.redis_send_markers import RedisSendMarkers
 from adapters.redis_stats import RedisStatistics
-from adapters.send_markers import RedisSendMarkers, marker_done
-from adapters.store_keys import KeyBuilder, from_micros, to_micros, ttl_millis
+from adapters.send_markers import marker_done
+from adapters.store_keys import KeyBuilder, from_micros, json_text, to_micros, ttl_millis
 from domain.ports import (
     AuditLog,
     CaseRepository,

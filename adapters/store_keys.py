@@ -7,8 +7,10 @@ UTC-microsecond time encoding live here too because both stores must agree on th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from domain.case import Case
 from domain.clock import STOCKHOLM
@@ -16,6 +18,11 @@ from domain.ports import CaseFilter
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ALL_CASES = CaseFilter()  # the ports' default filter, shared so no default argument is a call
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON with UTF-8 kept as is (Lua's cjson and SREM see the same bytes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
