@@ -6,7 +6,8 @@ caller must send `Authorization: Bearer <secret>` (compared in constant time; 40
 `Content-Type: application/json` and a small body `{"number": "INC0012345", "correlation_id": "…"}`
 (correlation_id optional, other fields ignored; 400 for anything else, 413 above 4 KB). The body
 is only a nudge: the bot then reads the record by its number from the Table API and trusts that,
-never a state, sys_id or notes sent in the call. Refusals are one throttled log line each, like the
+never a state, sys_id or notes sent in the call. Only a call whose correlation_id names a case
+waiting on that number moves anything (jobs/servicenow_job.py `nudge`); the rest wait for the poll. Refusals are one throttled log line each, like the
 other edge refusals; the answer to a valid call is 202 whether or not the number is one of ours,
 so the route tells a caller nothing about which cases exist (503 while the store is unavailable).
 """

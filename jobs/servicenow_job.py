@@ -75,12 +75,13 @@ class ServiceNowJobs:
 
     async def nudge(self, number: str, correlation_id: str) -> bool:
         """ServiceNow says `number` changed (adapters/servicenow_callback.py): read it now rather
-        than at the next poll. Only a case waiting for the vendor on exactly that number is read,
-        and by its number: nothing the caller sent is taken as the record's state."""
+        than at the next poll. Only the case the record names by its correlation id (the case id
+        the bot wrote when it made the record) is looked at, and read only while it waits for the
+        vendor on exactly that number: one store read, however many records ServiceNow calls
+        about. A notice without a correlation id (a ticket made by hand has none) or naming no
+        such case is not searched for; the caller logs one line and the case's own poll reads
+        the record at its time. Nothing the caller sent is taken as the record's state."""
         case = await self._cases.get(correlation_id) if correlation_id else None
-        if case is None:
-            waiting = await self._cases.list(CaseFilter(status=Status.SENT_TO_VENDOR))
-            case = next((c for c in waiting if c.servicenow_number == number), None)
         if case is None or case.status is not Status.SENT_TO_VENDOR or case.servicenow_number != number:
             return False
         payload = {"kind": POLL_KIND, "case_id": case.id, "number": number, "sys_id": ""}

@@ -41,11 +41,37 @@ async def test_a_notice_reads_the_record_now_not_at_the_next_poll(
     team = await start_team(start_bot, team_settings, **settings, **store)
     case_id, number = await sent_by_the_bot(team)
     servicenow.resolve(number, "Raderat ur LifeCare SP.")
-    assert await post(team, {"number": number.lower(), "state": "6", "close_notes": "lögn"}) == 202
+    notice = {"number": number.lower(), "correlation_id": case_id, "state": "6", "close_notes": "lögn"}
+    assert await post(team, notice) == 202
     await team.drain()  # no clock moved: the poll was due in 30 office minutes
     fresh = await team.case(case_id)
     assert fresh.status is Status.VENDOR_REPORTED
     assert fresh.vendor_report == "Raderat ur LifeCare SP."  # read from ServiceNow, not the notice
+
+
+async def test_a_notice_without_a_matching_correlation_id_is_not_searched_for_the_poll_reads_it(
+    start_bot, team_settings, servicenow: ServiceNowStandIn, caplog
+):
+    """Only the case named by the correlation id is read (one store read per notice, however many
+    records ServiceNow calls about); a ticket without one waits for its poll."""
+    team = await start_team(
+        start_bot, team_settings, **servicenow_settings(servicenow, servicenow_callback_secret=SECRET)
+    )
+    case_id, number = await sent_by_the_bot(team)
+    servicenow.resolve(number, "Raderat ur LifeCare SP.")
+    calls = len(servicenow.calls)
+    caplog.set_level(logging.INFO)
+    for notice in ({"number": number}, {"number": number, "correlation_id": "nosuchcase"}):
+        assert await post(team, notice) == 202
+        await team.drain()
+    assert len(servicenow.calls) == calls  # not read now: nothing searched the waiting cases
+    assert (await team.case(case_id)).status is Status.SENT_TO_VENDOR
+    said = [r.getMessage() for r in caplog.records if r.name == "adapters.servicenow_callback"]
+    assert said == [f"ServiceNow callback for {number}: not a waiting case"] * 2
+    for _ in range(2):  # the case's own poll, 30 office minutes after sending
+        team.bot.clock.advance(minutes=16)
+        await team.drain()
+    assert (await team.case(case_id)).status is Status.VENDOR_REPORTED
 
 
 async def test_a_notice_for_no_waiting_case_is_accepted_and_reads_nothing(
