@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,21 @@ def classify(status: int, headers: Any = None) -> ServiceNowFailed:
     )
 
 
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def encoded_query(equals: dict[str, str]) -> str:
+    """`name=value` conditions joined by `^`, ServiceNow's AND. A `^` inside a value would start
+    a condition of its own (`^NQ…` even a second query that matches other records), and the
+    encoded-query syntax documents no escape for it, so such a value is refused, not escaped:
+    a permanent failure on the jobs' one path, and no call is made. The values are case ids and
+    numbers checked against SERVICENOW_PATTERN today; this holds whatever a caller passes."""
+    for name, value in equals.items():
+        if not _FIELD_NAME.fullmatch(name) or "^" in value:
+            raise ServiceNowFailed("ServiceNow query refused: a field or value is not plain", permanent=True)
+    return "^".join(f"{name}={value}" for name, value in equals.items())
+
+
 def _basic_header(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
@@ -107,7 +123,7 @@ class ServiceNowClient:
     # --- the Table API ---------------------------------------------------------------------------
     async def find(self, **equals: str) -> Record | None:
         """The first record whose fields equal `equals` (e.g. correlation_id=..., number=...)."""
-        query = "^".join(f"{name}={value}" for name, value in equals.items())
+        query = encoded_query(equals)
         params = {"sysparm_query": query, "sysparm_fields": FIELDS, "sysparm_limit": "1"}
         body = await self._call("find", "GET", f"/api/now/table/{self._table}", params=params)
         rows = body.get("result")
