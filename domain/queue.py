@@ -75,20 +75,6 @@ class CaseQueue:
         open_total = await self._open_total()
         return QueuePage(open_total, totals, rows)
 
-    async def page(self, now: datetime, offset: int, limit: int) -> QueuePage:
-        """Every open case, most urgent first: overdue ones by how late, then by when due."""
-        require_aware(now)
-        candidates, open_total, overdue_total = [], 0, 0
-        for kind in ReminderKind:
-            page = await self._cases.idle(kind, limit=offset + limit)
-            open_total += page.total
-            candidates += [(kind, entry) for entry in page.entries]
-            until = self.calendar.latest_start(now, self._first_hours(kind))
-            overdue_total += (await self._cases.idle(kind, until=until, limit=0)).total
-        ranked = self._rank(candidates)[offset : offset + limit]
-        rows = await self._rows(ranked, now, limit)
-        return QueuePage(open_total, overdue_total, rows)
-
     async def window(self, now: datetime, start: Cursor, limit: int) -> QueueWindow:
         """`limit` open cases from `start`, most urgent first, with the cursors of the windows
         before and after it. Each kind's index is already in urgency order, so the window is a

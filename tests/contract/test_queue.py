@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 from domain.business_time import BusinessCalendar
-from domain.case import Action
+from domain.case import Action, Case
 from domain.ports import CaseFilter, Stores
 from domain.queue import START, CaseQueue
-from domain.reminders import ReminderKind, ReminderPolicy, overdue_summary
+from domain.reminders import ReminderKind, ReminderPolicy, overdue_summary, reminder_kind
 from tests.contract.test_store_contract import ANNA, BO, T0, new_case
 
 CAL = BusinessCalendar()
@@ -49,48 +49,67 @@ async def test_overdue_from_the_index_matches_a_scan_of_every_open_case(stores: 
         ]
 
 
-async def test_pages_cover_every_open_case_once_most_urgent_first(stores: Stores) -> None:
+def by_urgency(cases: list[Case]) -> list[str]:
+    """The plain definition over every open case: by when the first reminder of its current idle
+    period falls due, then by the start of that period, then by id (the index's order)."""
+
+    def urgency(case: Case) -> tuple[datetime, datetime, str]:
+        kind = reminder_kind(case)
+        assert kind is not None
+        due = CAL.add_business_hours(case.updated_at, POLICY.cadence(kind).first.in_hours(CAL))
+        return due, case.updated_at, case.id
+
+    return [case.id for case in sorted(cases, key=urgency)]
+
+
+async def test_windows_cover_every_open_case_once_most_urgent_first(stores: Stores) -> None:
     await _populate(stores, 60, seed=11)
     queue = CaseQueue(stores.cases, CAL, POLICY)
     now = T0 + timedelta(days=12)
+    everything = await stores.cases.list(CaseFilter(open_only=True))
     seen: list[str] = []
     dues = []
-    for offset in range(0, 80, 7):
-        page = await queue.page(now, offset, 7)
-        seen += [row.case.id for row in page.rows]
-        dues += [row.due_at for row in page.rows]
-    open_ids = {case.id for case in await stores.cases.list(CaseFilter(open_only=True))}
-    assert sorted(seen) == sorted(open_ids)
+    cursor: dict[ReminderKind, int] | None = dict(START)
+    while cursor is not None:
+        window = await queue.window(now, cursor, 7)
+        assert window.position == len(seen)
+        seen += [row.case.id for row in window.rows]
+        dues += [row.due_at for row in window.rows]
+        cursor = window.following
+    assert seen == by_urgency(everything)
     assert dues == sorted(dues)
-    assert page.open_total == len(open_ids)
+    assert window.open_total == len(everything)
 
 
 async def test_a_row_has_age_and_overdue_in_business_hours(stores: Stores) -> None:
     await stores.cases.create(new_case("c1"))  # Monday 09:00 Stockholm
     queue = CaseQueue(stores.cases, CAL, POLICY)
-    (row,) = (await queue.page(T0 + timedelta(hours=2), 0, 10)).rows
+    (row,) = (await queue.window(T0 + timedelta(hours=2), START, 10)).rows
     assert (row.overdue_hours, row.age_hours) == (None, 2.0)  # first reminder after 4 h
-    (row,) = (await queue.page(T0 + timedelta(days=1), 0, 10)).rows
+    (row,) = (await queue.window(T0 + timedelta(days=1), START, 10)).rows
     assert (row.overdue_hours, row.age_hours) == (5.0, 9.0)
 
 
-async def test_windows_from_cursors_agree_with_pages_both_ways(stores: Stores) -> None:
-    """Nästa / Föregående on the overview: a window read from per-kind cursors is exactly the
-    page at the same position, and its `preceding` cursor leads back to the window before."""
+async def test_windows_from_cursors_agree_with_a_scan_both_ways(stores: Stores) -> None:
+    """Nästa / Föregående on the overview: a window read from per-kind cursors holds exactly the
+    open cases at its position in urgency order, and its `preceding` cursor leads back to the
+    window before."""
     await _populate(stores, 60, seed=23)
     queue = CaseQueue(stores.cases, CAL, POLICY)
     now = T0 + timedelta(days=12)
+    everything = await stores.cases.list(CaseFilter(open_only=True))
+    ranked = by_urgency(everything)
+    overdue = len(overdue_summary(everything, now, CAL, POLICY))
     windows = []
     cursor: dict[ReminderKind, int] | None = dict(START)
     while cursor is not None:
         window = await queue.window(now, cursor, 7)
-        expected = await queue.page(now, window.position, 7)
-        assert [row.case.id for row in window.rows] == [row.case.id for row in expected.rows]
-        assert (window.open_total, window.overdue_total) == (expected.open_total, expected.overdue_total)
+        at = window.position
+        assert [row.case.id for row in window.rows] == ranked[at : at + 7]
+        assert (window.open_total, window.overdue_total) == (len(everything), overdue)
         windows.append((cursor, window))
         cursor = window.following
-    open_ids = {case.id for case in await stores.cases.list(CaseFilter(open_only=True))}
-    assert sum(len(window.rows) for _, window in windows) == len(open_ids) and len(windows) > 3
+    assert sum(len(window.rows) for _, window in windows) == len(everything) and len(windows) > 3
     assert windows[0][1].preceding is None
     for (earlier, _), (_, later) in pairwise(windows):
         assert later.preceding == earlier
