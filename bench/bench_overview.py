@@ -36,6 +36,7 @@ from aiohttp.test_utils import TestServer  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
 from adapters.store_keys import DocumentKeys  # noqa: E402
+from bench.stall_meter import StallMeter  # noqa: E402
 from bot import SERVICES, create_app  # noqa: E402
 from config import load_settings  # noqa: E402
 from domain.case import Action, Case, CaseKind, Organisation, OrgKind, Person  # noqa: E402
@@ -113,28 +114,6 @@ def activity(service_url: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-class LoopLag:
-    """The longest the loop went without running a 1 ms ticker."""
-
-    def __init__(self) -> None:
-        self.worst = 0.0
-        self._task: asyncio.Task[None] | None = None
-
-    async def _tick(self) -> None:
-        while True:
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            self.worst = max(self.worst, time.perf_counter() - before - 0.001)
-
-    def __enter__(self) -> LoopLag:
-        self._task = asyncio.get_running_loop().create_task(self._tick())
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        assert self._task is not None
-        self._task.cancel()
-
-
 async def measure(backend: str, n: int, redis_url: str) -> None:
     with tempfile.TemporaryDirectory() as data:
         prefix = f"benchoverview-{uuid4().hex[:8]}"
@@ -176,7 +155,7 @@ async def measure(backend: str, n: int, redis_url: str) -> None:
                 assert "SID-" in text and "P0" not in text, text[:300]  # never a Patient ID
 
             results: dict[str, list[float]] = {}
-            with LoopLag() as lag:
+            async with StallMeter().watching() as lag:
                 for _ in range(REPEATS):
                     mention = {"type": "mention", "mentioned": BOT, "text": f"<at>{BOT['name']}</at>"}
                     message = activity(

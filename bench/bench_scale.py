@@ -33,15 +33,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import gc
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,15 +51,17 @@ from aiohttp import ClientSession  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
-from bench import load  # noqa: E402
+from bench import load, redis_slowlog  # noqa: E402
 from bench.connector import Connector, make_app  # noqa: E402
+from bench.redis_slowlog import store_location  # noqa: E402
 from bench.round_trips import count_calls  # noqa: E402
+from bench.scale_report import Measure, SizeResult, describe, table  # noqa: E402
+from bench.stall_meter import StallMeter  # noqa: E402
 from bot import SERVICES, create_app  # noqa: E402
 from config import load_settings  # noqa: E402
 from domain.case import Organisation, OrgKind, Person  # noqa: E402
 from domain.intake import IntakeDraft  # noqa: E402
 from jobs.case_places import CasePlace  # noqa: E402
-from tests.support.redis_server import RedisServer  # noqa: E402
 
 T0 = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 08:00 in Stockholm, a working day
 SWEEP_AT = T0 + timedelta(days=2)  # Wednesday: every case's first reminder (4 business hours) is due
@@ -83,62 +82,6 @@ class SteppedClock:
         return self.now
 
 
-class StallMeter:
-    """The event loop's longest stall while measuring: how late a 1 ms sleep wakes up (`worst`,
-    wall clock: includes the OS running other processes on a shared machine), and how much CPU
-    the loop's thread spent between two wake-ups (`worst_cpu`: what our own code held it for)."""
-
-    def __init__(self) -> None:
-        self.worst = self.worst_cpu = self.worst_gc = 0.0
-        self._task: asyncio.Task[None] | None = None
-        self._gc_started = 0.0
-        gc.callbacks.append(self._on_gc)
-
-    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
-        """The longest garbage collection (it runs on the loop's thread, inside whatever ran)."""
-        if phase == "start":
-            self._gc_started = time.perf_counter()
-        else:
-            self.worst_gc = max(self.worst_gc, time.perf_counter() - self._gc_started)
-
-    async def _tick(self) -> None:
-        while True:
-            before, cpu = time.perf_counter(), time.thread_time()
-            await asyncio.sleep(0.001)
-            self.worst = max(self.worst, time.perf_counter() - before - 0.001)
-            self.worst_cpu = max(self.worst_cpu, time.thread_time() - cpu)
-
-    @contextlib.asynccontextmanager
-    async def watching(self) -> AsyncIterator[StallMeter]:
-        self.worst = self.worst_cpu = self.worst_gc = 0.0
-        self._task = asyncio.create_task(self._tick())
-        await asyncio.sleep(0.005)
-        try:
-            yield self
-        finally:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-
-@dataclass
-class Measure:
-    ms: float  # per item for the sweep, per call otherwise
-    stall_ms: float  # wall clock
-    cpu_stall_ms: float  # the loop thread's CPU between two ticks
-    gc_ms: float  # the longest garbage collection
-    redis_ms: float | None  # longest single Redis command or script
-    redis_command: str = ""  # which
-    round_trips: float | None = None  # store round trips per item (sweep)
-
-
-@dataclass
-class SizeResult:
-    size: int
-    populate_s: float
-    measures: dict[str, Measure] = field(default_factory=dict)
-
-
 class Bench:
     def __init__(
         self, store: str, redis: Redis | None, services: Any, http: ClientSession, target: Any, sweep: int
@@ -154,29 +97,16 @@ class Bench:
         self.calls: Counter[str] = Counter()
         count_calls(services.stores, self.calls)
         self.filed = 0
-        self.slowest_command = ""
-
-    async def _slowest_redis_ms(self) -> float | None:
-        if self.redis is None:
-            return None
-        entries = await self.redis.slowlog_get(100_000)
-        await self.redis.config_set("slowlog-log-slower-than", -1)  # off while populating
-        timed = [entry for entry in entries if not _is_slowlog(entry["command"])]
-        if not timed:
-            return 0.0
-        slowest = max(timed, key=lambda entry: entry["duration"])
-        self.slowest_command = _command_name(slowest["command"])
-        return float(slowest["duration"]) / 1000
 
     async def measure(self, run: Callable[[], Awaitable[float]]) -> Measure:
         if self.redis is not None:
-            await self.redis.slowlog_reset()
-            await self.redis.config_set("slowlog-log-slower-than", 0)  # every command
+            await redis_slowlog.start_logging(self.redis)
         async with self.meter.watching() as meter:
             ms = await run()
         stalls = (meter.worst * 1000, meter.worst_cpu * 1000, meter.worst_gc * 1000)
-        slowest = await self._slowest_redis_ms()
-        return Measure(ms, *stalls, slowest, self.slowest_command if slowest else "")
+        if self.redis is None:
+            return Measure(ms, *stalls, None)
+        return Measure(ms, *stalls, *await redis_slowlog.slowest(self.redis))
 
     async def populate(self, size: int) -> float:
         """File cases up to `size` through CaseService.file, then drop their card-posting items."""
@@ -281,35 +211,6 @@ class Bench:
         return await self.command("översikt", card=True)
 
 
-def _command_name(command: Any) -> str:
-    """The command and its first key ("EVALSHA sid:due:schedule", "ZRANGEBYSCORE sid:cases:…")."""
-    text = command.decode(errors="replace") if isinstance(command, bytes) else str(command)
-    words = text.split()
-    named = words[:1] + words[3:4] if words[:1] == ["EVALSHA"] else words[:2]
-    return " ".join(":".join(word.split(":")[:3]) for word in named)
-
-
-def _is_slowlog(command: Any) -> bool:
-    text = command.decode(errors="replace") if isinstance(command, bytes) else str(command)
-    return text.upper().startswith(("SLOWLOG", "CONFIG"))
-
-
-@contextlib.asynccontextmanager
-async def store_location(store: str, workdir: Path) -> AsyncIterator[tuple[str, Redis | None]]:
-    if store == "sqlite":
-        yield "", None
-        return
-    server = RedisServer(workdir / "redis", extra=("--slowlog-max-len", "100000"))
-    server.start()
-    client = Redis.from_url(server.url, decode_responses=True)
-    await client.config_set("slowlog-log-slower-than", -1)  # on while measuring only
-    try:
-        yield server.url, client
-    finally:
-        await client.aclose()
-        server.stop()
-
-
 async def run_store(store: str, sizes: list[int], sweep: int) -> list[SizeResult]:
     results: list[SizeResult] = []
     connector_server = TestServer(make_app(Connector()), host="127.0.0.1")
@@ -346,75 +247,11 @@ async def run_store(store: str, sizes: list[int], sweep: int) -> list[SizeResult
                         ("overview", bench.overview),
                     ):
                         result.measures[name] = measure = await step()
-                        print(f"  {name:12} {_describe(measure)}", flush=True)
+                        print(f"  {name:12} {describe(measure)}", flush=True)
                     results.append(result)
             await server.close()
     await connector_server.close()
     return results
-
-
-def _describe(m: Measure) -> str:
-    parts = [
-        f"{m.ms:8.2f} ms",
-        f"loop stall {m.stall_ms:5.1f} ms (CPU {m.cpu_stall_ms:4.1f}, GC {m.gc_ms:4.1f})",
-    ]
-    if m.redis_ms is not None:
-        parts.append(f"redis {m.redis_ms:5.2f} ms ({m.redis_command})")
-    if m.round_trips is not None:
-        parts.append(f"{m.round_trips:.2f} round trips/item")
-    return ", ".join(parts)
-
-
-def table(store: str, results: list[SizeResult]) -> str:
-    """Markdown: per measure, each size's figures and the ratio to the smallest size."""
-    small = results[0]
-    head = (
-        "| measure | "
-        + " | ".join(f"{r.size:,} open" for r in results)
-        + f" | ratio {results[-1].size:,} / {small.size:,} |"
-    )
-    lines = [f"**{store}**", "", head, "|---" * (len(results) + 2) + "|"]
-    for name in small.measures:
-        if name.startswith("nothing"):
-            continue
-        unit = "ms/item" if name == "sweep" else "ms"
-        cells = [f"{r.measures[name].ms:.2f} {unit}" for r in results]
-        ratio = results[-1].measures[name].ms / small.measures[name].ms
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio:.2f} |")
-    extra: list[tuple[str, Callable[[SizeResult], str]]] = [
-        ("sweep: round trips / item", lambda r: f"{r.measures['sweep'].round_trips or 0:.2f}"),
-        ("longest loop stall, wall clock", _stalls),
-        ("longest loop stall, its CPU", _cpu_stalls),
-        ("longest garbage collection", _gc_pauses),
-        ("longest Redis command", _redis_cell),
-        ("populating, cumulative", lambda r: f"{r.populate_s:.0f} s"),
-    ]
-    for label, get in extra:
-        lines.append(f"| {label} | " + " | ".join(get(r) for r in results) + " | |")
-    return "\n".join(lines)
-
-
-def _stalls(result: SizeResult) -> str:
-    """Each measure's longest stall (wall clock), in table order; the noise floor last."""
-    measures = list(result.measures.items())
-    work = [f"{m.stall_ms:.1f}" for name, m in measures if not name.startswith("nothing")]
-    floor = [f"{m.stall_ms:.1f}" for name, m in measures if name.startswith("nothing")]
-    return " / ".join(work) + f" ms (floor {floor[0]})"
-
-
-def _cpu_stalls(result: SizeResult) -> str:
-    measures = [m for name, m in result.measures.items() if not name.startswith("nothing")]
-    return " / ".join(f"{m.cpu_stall_ms:.1f}" for m in measures) + " ms"
-
-
-def _gc_pauses(result: SizeResult) -> str:
-    measures = [m for name, m in result.measures.items() if not name.startswith("nothing")]
-    return " / ".join(f"{m.gc_ms:.1f}" for m in measures) + " ms"
-
-
-def _redis_cell(result: SizeResult) -> str:
-    worst = [m.redis_ms for m in result.measures.values() if m.redis_ms is not None]
-    return f"{max(worst):.2f} ms" if worst else "–"
 
 
 async def main(sizes: list[int], stores: list[str], sweep: int = 200) -> dict[str, list[SizeResult]]:
