@@ -90,6 +90,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     connector); nothing else can be swapped (tests/unit/test_one_composition.py checks it)."""
     app = web.Application()
     app[SETTINGS] = settings
+    metrics.build_info(VERSION)
 
     async def start(app: web.Application) -> None:
         services = await build_app_services(settings, clock=clock)
@@ -143,11 +144,11 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Unauthenticated liveness: never the version (that is `sid_build_info` on /metrics)."""
     settings = request.app[SETTINGS]
     return web.json_response(
         {
             "status": "ok",
-            "version": VERSION,
             "storage": settings.storage_backend,
             "mode": "local" if settings.local_mode else "authenticated",
         }

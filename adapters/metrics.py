@@ -23,6 +23,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    Info,
     ProcessCollector,
     generate_latest,
 )
@@ -70,6 +71,9 @@ OUTBOX_OLDEST_AGE = Gauge(
     registry=REGISTRY,
 )
 STORE_UP = Gauge("sid_store_up", "1 when the store answered the last scrape, else 0.", registry=REGISTRY)
+# The running version, here and not on the unauthenticated /healthz: a version on a public
+# endpoint tells a scanner which known flaws to try; /metrics needs METRICS_TOKEN outside local mode.
+BUILD = Info("sid_build", "The version this replica runs (the value is 1).", registry=REGISTRY)
 DELIVERY_FAILURES = Counter(
     "sid_delivery_failures",
     "Proactive sends that failed, by kind: permanent (403/404, no reference: not retried) or "
@@ -207,6 +211,11 @@ class CountStops(Middleware):
             context.turn_state[_OUTCOME] = self._outcome
             if self._outcome == "guard_refused":
                 GUARD_REFUSALS.inc()
+
+
+def build_info(version: str) -> None:
+    """`sid_build_info{version="…"} 1`, set when the app is built."""
+    BUILD.info({"version": version})
 
 
 async def scrape(settings: Settings, authorization: str, due: DueIndex, now: datetime) -> web.Response:

@@ -98,6 +98,7 @@ def test_the_image_command_with_credentials_serves_healthz_and_stops_on_sigterm(
     try:
         body = get_json(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
         assert body["status"] == "ok" and body["mode"] == "authenticated"
+        assert "version" not in body  # unauthenticated: the version is on /metrics (with the token)
         # The HEALTHCHECK's own command, run as the image would run it.
         healthcheck = json.loads(dict(instructions())["HEALTHCHECK"].split(" CMD ", 1)[1])
         assert subprocess.run(healthcheck, env=env, cwd=REPO, timeout=20).returncode == 0

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from bot import VERSION
 from config import SettingsError, load_settings
 from tests.support.activities import ANNA, personal_activity, reply_text
 
 
-async def test_healthz_reports_version_store_and_local_mode(bot):
+async def test_healthz_reports_store_and_local_mode_but_not_the_version(bot):
     async with bot.http.get(bot.server.make_url("/healthz")) as response:
         body = await response.json()
     assert response.status == 200
-    assert body == {"status": "ok", "version": body["version"], "storage": "sqlite", "mode": "local"}
+    assert body == {"status": "ok", "storage": "sqlite", "mode": "local"}
+    assert VERSION not in await response.text()
+
+
+async def test_the_version_is_on_metrics(bot):
+    async with bot.http.get(bot.server.make_url("/metrics")) as response:
+        assert response.status == 200
+        lines = (await response.text()).splitlines()
+    assert f'sid_build_info{{version="{VERSION}"}} 1.0' in lines
 
 
 async def test_readyz_answers_when_the_store_answers(bot):
