@@ -17,12 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from adapters.sqlite_group_commit import GroupCommit, Outcome, Write, commit_batch
+from adapters.sqlite_group_commit import GroupCommit, Outcome, ThenRead, Write, commit_batch
 from domain.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
+S = TypeVar("S")
 
 SCHEMA_VERSION = 1
 _VACUUMED = "secure-delete-vacuum"  # counters row: the one-time rebuild has run
@@ -169,6 +170,14 @@ class SqliteDatabase:
         """Run `fn` as one BEGIN IMMEDIATE transaction would (any exception rolls back all of
         `fn`'s changes); returns once the commit holding it is durable (group commit)."""
         result: R = await self._group.write(fn)
+        return result
+
+    async def write_then_read(
+        self, fn: Callable[[sqlite3.Connection], R], read: Callable[[sqlite3.Connection, R], S]
+    ) -> tuple[R, S]:
+        """`write(fn)`, then `read(conn, fn's result)` once its commit is durable, in one hop to
+        the store thread (see ThenRead)."""
+        result: tuple[R, S] = await self._group.write(ThenRead(fn, read))
         return result
 
     async def _commit(self, fns: list[Write]) -> list[Outcome]:

@@ -33,6 +33,39 @@ Outcome = tuple[bool, Any]  # (True, result) or (False, exception)
 MAX_BATCH = 200  # writes per commit: bounds how long one batch holds the thread
 
 
+@dataclass(frozen=True)
+class ThenRead:
+    """A write whose caller reads next: `read(conn, write's result)` runs on the store thread
+    right after the COMMIT holding the write, so it sees only durable data, in the same hop
+    (the event loop hands work to the store thread and back once, not twice). Its outcome is
+    (True, (write's result, read's result)); a failed read fails the call, the write stands."""
+
+    write: Write
+    read: Callable[[sqlite3.Connection, Any], Any]
+
+    def __call__(self, conn: sqlite3.Connection) -> Any:
+        return self.write(conn)
+
+
+def _unavailable(exc: sqlite3.OperationalError) -> Outcome:
+    log.warning("sqlite store unavailable: %s", exc)
+    failure = StoreUnavailable(f"sqlite unavailable: {exc}")
+    failure.__cause__ = exc
+    return False, failure
+
+
+def _after_commit(conn: sqlite3.Connection, fn: Write, outcome: Outcome) -> Outcome:
+    ok, result = outcome
+    if not ok or not isinstance(fn, ThenRead):
+        return outcome
+    try:
+        return True, (result, fn.read(conn, result))
+    except sqlite3.OperationalError as exc:
+        return _unavailable(exc)
+    except Exception as exc:
+        return False, exc
+
+
 def run_alone(conn: sqlite3.Connection, fn: Write) -> Outcome:
     """`fn` in a BEGIN IMMEDIATE transaction of its own."""
     try:
@@ -45,13 +78,10 @@ def run_alone(conn: sqlite3.Connection, fn: Write) -> Outcome:
                 conn.execute("ROLLBACK")
             raise
     except sqlite3.OperationalError as exc:  # locked past busy_timeout, disk I/O, disk full
-        log.warning("sqlite store unavailable: %s", exc)
-        failure = StoreUnavailable(f"sqlite unavailable: {exc}")
-        failure.__cause__ = exc
-        return False, failure
+        return _unavailable(exc)
     except Exception as exc:
         return False, exc
-    return True, result
+    return _after_commit(conn, fn, (True, result))
 
 
 def commit_batch(conn: sqlite3.Connection, fns: list[Write]) -> list[Outcome]:
@@ -80,7 +110,7 @@ def commit_batch(conn: sqlite3.Connection, fns: list[Write]) -> list[Outcome]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return outcomes
+    return [_after_commit(conn, fn, outcome) for fn, outcome in zip(fns, outcomes, strict=True)]
 
 
 @dataclass

@@ -48,6 +48,15 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _document_rows(conn: sqlite3.Connection, keys: Sequence[str]) -> list[tuple[str, str, str]]:
+    query = f"SELECT key, etag, body FROM documents WHERE key IN ({', '.join('?' * len(keys))})"
+    return conn.execute(query, list(keys)).fetchall()
+
+
+def _documents(rows: Sequence[tuple[str, str, str]]) -> dict[str, dict[str, Any]]:
+    return {key: {**json.loads(body), "e_tag": e_tag} for key, e_tag, body in rows}
+
+
 class SqliteDocuments:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
@@ -56,9 +65,7 @@ class SqliteDocuments:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
-        query = f"SELECT key, etag, body FROM documents WHERE key IN ({', '.join('?' * len(keys))})"
-        rows = await self._db.read(lambda conn: conn.execute(query, keys).fetchall())
-        return {key: {**json.loads(body), "e_tag": e_tag} for key, e_tag, body in rows}
+        return _documents(await self._db.read(lambda conn: _document_rows(conn, keys)))
 
     async def write(self, changes: Mapping[str, dict[str, Any]]) -> None:
         if not changes:
@@ -217,7 +224,7 @@ class SqliteSeen:
         self._db = db
         self._clock = clock
 
-    async def first_seen(self, activity_id: str, ttl: timedelta) -> bool:
+    def _offer(self, activity_id: str, ttl: timedelta) -> Callable[[sqlite3.Connection], bool]:
         now = to_micros(self._clock())
         expires = now + max(1, ttl // timedelta(microseconds=1))
 
@@ -230,15 +237,24 @@ class SqliteSeen:
             ).rowcount
             return inserted == 1
 
-        return await self._db.write(offer)
+        return offer
+
+    async def first_seen(self, activity_id: str, ttl: timedelta) -> bool:
+        return await self._db.write(self._offer(activity_id, ttl))
 
     async def first_seen_then_read(
         self, activity_id: str, ttl: timedelta, documents: Sequence[str]
     ) -> tuple[bool, dict[str, dict[str, Any]]]:
-        # Two hops here: the mark is committed (group commit) before the read, as before.
-        if not await self.first_seen(activity_id, ttl):
-            return False, {}
-        return True, await SqliteDocuments(self._db).read(documents)
+        # One hop: the mark is committed (group commit, its fsync) and then, on the store
+        # thread, the documents are read, outside the batch's transaction: no other turn's
+        # write that is not yet durable can be seen.
+        keys = list(dict.fromkeys(documents))
+
+        def read(conn: sqlite3.Connection, first: bool) -> list[tuple[str, str, str]]:
+            return _document_rows(conn, keys) if first and keys else []
+
+        first, rows = await self._db.write_then_read(self._offer(activity_id, ttl), read)
+        return first, _documents(rows) if first else {}
 
 
 class SqliteStores:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.sqlite_db import SqliteDatabase
-from adapters.sqlite_group_commit import GroupCommit, Write, commit_batch
+from adapters.sqlite_group_commit import GroupCommit, ThenRead, Write, commit_batch
 from domain.ports import StoreUnavailable, VersionConflict
 
 
@@ -65,6 +65,29 @@ def test_a_later_write_in_a_batch_sees_the_earlier_ones(tmp_path: Path) -> None:
     bump: Write = lambda c: c.execute("UPDATE t SET v = v + 1 WHERE k = 'a'").rowcount  # noqa: E731
     assert commit_batch(conn, [_insert("a", 1), bump, bump]) == [(True, 1), (True, 1), (True, 1)]
     assert _rows(conn) == {"a": 3}
+
+
+def test_a_read_after_a_write_runs_once_the_commit_is_done_and_only_for_a_write_that_held(
+    tmp_path: Path,
+) -> None:
+    conn = _connection(tmp_path / "r.sqlite3")
+    seen: list[tuple[bool, dict[str, int]]] = []
+
+    def read(c: sqlite3.Connection, written: int) -> dict[str, int]:
+        seen.append((c.in_transaction, _rows(c)))
+        return {"written": written}
+
+    outcomes = commit_batch(
+        conn,
+        [ThenRead(_insert("a", 1), read), ThenRead(_conflicting("b"), read), _insert("c", 3)],
+    )
+    assert outcomes[0] == (True, (1, {"written": 1}))
+    assert not outcomes[1][0] and isinstance(outcomes[1][1], VersionConflict)
+    assert outcomes[2] == (True, 1)
+    # one read, outside any transaction, after the whole batch was committed
+    assert seen == [(False, {"a": 1, "c": 3})]
+    alone = commit_batch(conn, [ThenRead(_insert("d", 4), lambda c, n: n * 10)])
+    assert alone == [(True, (1, 10))]
 
 
 async def test_writes_waiting_for_a_commit_share_the_next_one(tmp_path: Path) -> None:
