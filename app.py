@@ -101,26 +101,31 @@ class App:
     _saved_references: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     async def remember_conversation(self, context: TurnContext) -> None:
-        reference = TurnContext.get_conversation_reference(context.activity)
+        activity = context.activity
         key = conversation_key(context)
-        if not key.startswith("user:"):
-            # A channel message arrives in a thread (";messageid=..."); the channel's reference
-            # must point at the channel itself, or top-level posts would land in that thread.
-            reference.conversation.id = reference.conversation.id.split(";")[0]
-        reference.activity_id = None  # differs per message and proactive sends do not use it
-        # Every field the reference serialises, compared as plain values: msrest's serialize
-        # costs more than the rest of this check, and is needed only when something changed.
+        # A channel message arrives in a thread (";messageid=..."); the channel's reference
+        # must point at the channel itself, or top-level posts would land in that thread.
+        conversation_id = (
+            activity.conversation.id if key.startswith("user:") else activity.conversation.id.split(";")[0]
+        )
+        # Every field the reference serialises, compared as plain values taken from the activity:
+        # building the reference (three copies) and msrest's serialize cost more than the rest of
+        # this check, and are needed only when something changed (almost never per message).
         fingerprint = (
-            reference.service_url,
-            reference.channel_id,
-            reference.locale,
+            activity.service_url,
+            activity.channel_id,
+            activity.locale,
             *(
                 dict(vars(part)) if part is not None else None
-                for part in (reference.user, reference.bot, reference.conversation)
+                for part in (activity.from_property, activity.recipient)
             ),
+            {**vars(activity.conversation), "id": conversation_id},
         )
         if self._saved_references.get(key) == fingerprint:
             return  # unchanged since this replica last saved it: skip a store write per message
+        reference = TurnContext.get_conversation_reference(activity)
+        reference.conversation.id = conversation_id
+        reference.activity_id = None  # differs per message and proactive sends do not use it
         await self.stores.references.save(key, reference.serialize())
         if key.startswith("user:"):
             await self.problems.forget(key)  # they can be reached again (they wrote to the bot)
