@@ -22,6 +22,7 @@ from adapters.middleware import (
 from adapters.outbox_scope import BatchReferences
 from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
+from adapters.reply_copies import install_shallow_reply_copies
 from adapters.servicenow import ServiceNowClient
 from adapters.servicenow_callback import ServiceNowCallback
 from adapters.stores import open_stores
@@ -194,6 +195,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
             log.warning("CLOCK_OFFSET_HOURS=%g: the bot's clock is shifted", settings.clock_offset_hours)
     stores = await open_stores(settings, clock)
     adapter = create_adapter(settings)
+    install_shallow_reply_copies()  # replies are addressed on a copy; no deep copy of each card
     adapter.use(TurnMetricsMiddleware())  # first: times every turn and sets the log context
     if settings.language != "auto":
         adapter.use(LanguageMiddleware(settings.language))
