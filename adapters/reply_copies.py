@@ -7,7 +7,7 @@ dialog state. Those steps only rebind attributes of the copy, and nothing on the
 a nested object (the adapter and msrest read them), so a copy of the activity's own attributes
 keeps the caller's object just as untouched. The deep copy walked every card's JSON instead:
 `copy.deepcopy` of a summary card or a choice prompt's hero card was the largest single cost of
-sending a reply (bench/README.md). Anything that is not an Activity is still deep-copied.
+sending a reply (py-spy, intake load). Anything that is not an Activity is still deep-copied.
 """
 
 from __future__ import annotations
