@@ -6,6 +6,8 @@ set (a "Nej" can come back as yes), so yes/no is a ChoicePrompt with explicit sy
 
 from __future__ import annotations
 
+from copy import copy
+
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogTurnResult, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
@@ -19,8 +21,23 @@ _YES_SYNONYMS = ["ja", "j", "japp", "jo", "yes", "y", "stämmer", "ok"]
 _NO_SYNONYMS = ["nej", "n", "nä", "no", "stämmer inte"]
 
 
+class _ChoicePrompt(ChoicePrompt):
+    """Makes the retry text ("pick one of the buttons" and the question again) when a retry
+    happens. Passed in the options, it was a second Activity (~50 attributes) in the dialog state,
+    read, compared and written on every turn the question stayed open."""
+
+    async def on_prompt(
+        self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions, is_retry: bool
+    ) -> None:
+        if is_retry and options.retry_prompt is None and options.prompt is not None:
+            retry = f"{text('choice_retry', turn_context.activity.locale)}\n\n{options.prompt.text}"
+            options = copy(options)  # the state's options stay as they are
+            options.retry_prompt = MessageFactory.text(retry)
+        await super().on_prompt(turn_context, state, options, is_retry)
+
+
 def choice_prompt() -> ChoicePrompt:
-    prompt = ChoicePrompt(CHOICE_PROMPT)
+    prompt = _ChoicePrompt(CHOICE_PROMPT)
     prompt.style = ListStyle.hero_card
     return prompt
 
@@ -34,14 +51,8 @@ def yes_no_choices(context: TurnContext) -> list[Choice]:
 
 
 async def ask_choice(step: WaterfallStepContext, question: str, choices: list[Choice]) -> DialogTurnResult:
-    locale = step.context.activity.locale
     return await step.prompt(
-        CHOICE_PROMPT,
-        PromptOptions(
-            prompt=MessageFactory.text(question),
-            retry_prompt=MessageFactory.text(f"{text('choice_retry', locale)}\n\n{question}"),
-            choices=choices,
-        ),
+        CHOICE_PROMPT, PromptOptions(prompt=MessageFactory.text(question), choices=choices)
     )
 
 

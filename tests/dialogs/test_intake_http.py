@@ -207,3 +207,14 @@ async def test_two_simultaneous_submit_clicks_file_one_case(bot):
     replies = await asyncio.gather(chat.say(value=submit), chat.say(value=submit))
     assert any("SID-2026-0001" in reply for reply in replies)
     assert len(await bot.services.stores.cases.list()) == 1
+
+
+async def test_an_unclear_yes_no_answer_asks_again_with_the_question_and_its_buttons(bot):
+    chat = bot.chat(ANNA)
+    await chat.say("ny anmälan")
+    asked = await chat.send("Region Västernorrland")
+    replies = await chat.send("kanske")
+    (again,) = [a["content"] for r in replies for a in r.get("attachments") or []]
+    assert again["text"].startswith("Välj ett av alternativen") and "pågående vårdtillfälle" in again["text"]
+    assert again["buttons"] == asked[-1]["attachments"][0]["content"]["buttons"]  # the same Ja / Nej
+    assert "Patient ID" in await chat.say("nej")  # the answer still counts: type A asks for the ID
