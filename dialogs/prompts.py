@@ -10,8 +10,9 @@ from copy import copy
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogTurnResult, WaterfallStepContext
-from botbuilder.dialogs.choices import Choice, ListStyle
-from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions
+from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptRecognizerResult
+from botbuilder.schema import ActivityTypes
 
 from messages import text
 
@@ -34,6 +35,25 @@ class _ChoicePrompt(ChoicePrompt):
             options = copy(options)  # the state's options stay as they are
             options.retry_prompt = MessageFactory.text(retry)
         await super().on_prompt(turn_context, state, options, is_retry)
+
+    async def on_recognize(
+        self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions
+    ) -> PromptRecognizerResult:
+        """An answer that is exactly one choice's value or synonym (a button's "Ja", a typed
+        "nej") is that choice, found without botbuilder tokenising every synonym of every choice
+        on each answer; anything else (partial matches, numbers, ordinals) goes to botbuilder."""
+        activity = turn_context.activity
+        if activity.type == ActivityTypes.message and activity.text and options and options.choices:
+            said = " ".join(activity.text.split()).casefold()
+            found = [
+                FoundChoice(value=choice.value, index=index, score=1.0, synonym=name)
+                for index, choice in enumerate(options.choices)
+                for name in (choice.value, *(choice.synonyms or ()))
+                if isinstance(name, str) and name.casefold() == said
+            ]
+            if found and len({choice.index for choice in found}) == 1:
+                return PromptRecognizerResult(succeeded=True, value=found[0])
+        return await super().on_recognize(turn_context, state, options)
 
 
 def choice_prompt() -> ChoicePrompt:
