@@ -166,7 +166,10 @@ class App:
                 if self.servicenow is not None:
                     await self.servicenow.close()
             finally:
-                await self.stores.close()
+                try:
+                    await self.adapter.transport.close()  # after the worker: its sends are done
+                finally:
+                    await self.stores.close()
 
 
 def freeze_startup_heap() -> None:

@@ -31,7 +31,8 @@ from msrest import universal_http
 from msrest.serialization import Model
 from msrest.universal_http import requests as msrest_requests
 
-from adapters.connector_clients import install_deferred_connector_clients
+from adapters.connector_clients import attach, install_deferred_connector_clients
+from adapters.connector_transport import ConnectorTransport
 from adapters.inbound_auth import AuthFailed, GuardedAuthentication, ServiceUrlPolicy
 from adapters.openid_keys import KeyCache, install_key_cache
 from adapters.refusals import RefusalLog
@@ -57,7 +58,9 @@ def _no_retry_policy_init(self: Any) -> None:
 def install_msrest_retry_fix(timeout: float = 20.0) -> None:
     """Idempotent; called by the app factory, never at import time. `timeout` replaces msrest's
     100 s per request: the HTTP call runs on a thread of the default executor, and a dead
-    connector must not hold those threads long after the caller stopped waiting."""
+    connector must not hold those threads long after the caller stopped waiting. Since the
+    connector clients send over aiohttp (connector_transport.py) this serves the msrest clients
+    the SDK makes by itself (TeamsInfo's TeamsConnectorClient, the token client)."""
     msrest_requests.ClientRetryPolicy.__init__ = _no_retry_policy_init
 
     def connection_init(self: Any) -> None:
@@ -99,6 +102,9 @@ class FixedCloudAdapter(CloudAdapter):
     def __init__(self, auth: GuardedAuthentication, settings: Settings, keys: KeyCache | None) -> None:
         super().__init__(auth)
         self.guarded_auth = auth
+        # Connector calls (replies, proactive sends) go over one aiohttp session; App.close closes it.
+        self.transport = ConnectorTransport(settings.proactive_send_timeout_seconds)
+        attach(auth.credentials_factory, self.transport)
         self.keys = keys
         self.max_bytes = settings.max_request_bytes
         self.max_depth = settings.max_json_depth

@@ -15,6 +15,9 @@ service URL with the same credentials (at most `MAX_SHARED` URLs per app): the o
 and notices one after another, and a client of its own for each paid the build again and opened a
 new TCP connection each time (msrest keeps one requests Session per thread per client, so a kept
 client keeps its connections alive). The credentials object refreshes its own token.
+
+A kept client sends through the app's aiohttp session (connector_transport.py) instead of
+msrest's requests-on-a-thread sender, when the app gave its credential factory one (`attach`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import _connector_factory_impl as factory_impl
 from botframework.connector.auth import _user_token_client_impl as token_impl
 from botframework.connector.token_api.aio import TokenApiClient
+
+from adapters.connector_transport import ConnectorTransport
 
 
 class Deferred:
@@ -60,6 +65,11 @@ def _shared(credential_factory: Any) -> OrderedDict[tuple[Any, ...], Deferred]:
     return kept
 
 
+def attach(credential_factory: Any, transport: ConnectorTransport) -> None:
+    """Every connector client made with this (the app's) credential factory uses `transport`."""
+    credential_factory._sid_transport = transport
+
+
 async def _create(self: Any, service_url: str, audience: str | None = None) -> Any:
     # _ConnectorFactoryImpl.create of botframework-connector 4.17.1, with the build deferred
     # and the client kept for the next call with the same URL and credentials.
@@ -73,6 +83,7 @@ async def _create(self: Any, service_url: str, audience: str | None = None) -> A
         self._app_id, audience, self._login_endpoint, self._validate_authority
     )
     configuration = self._connector_client_configuration
+    transport: ConnectorTransport | None = getattr(self._credential_factory, "_sid_transport", None)
 
     def build() -> ConnectorClient:
         if configuration:
@@ -80,6 +91,8 @@ async def _create(self: Any, service_url: str, audience: str | None = None) -> A
         else:
             client = ConnectorClient(credentials, base_url=service_url)
         client.config.add_user_agent(factory_impl.USER_AGENT)
+        if transport is not None:
+            transport.adopt(client)
         return client
 
     deferred = Deferred(build)

@@ -18,7 +18,10 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import jwt
-from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import (
+    ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
+)
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
@@ -88,7 +91,10 @@ class GuardedAuthentication(ConfigurationBotFrameworkAuthentication):
     """Maps authentication failures to AuthFailed and guards every connector client."""
 
     def __init__(self, configuration: object, policy: ServiceUrlPolicy, app_id: str = "") -> None:
-        super().__init__(configuration)
+        # The SDK would make this one itself; made here so the app can keep its connector
+        # clients and HTTP session with it (connector_clients.py).
+        self.credentials_factory = ConfigurationServiceClientCredentialFactory(configuration)
+        super().__init__(configuration, credentials_factory=self.credentials_factory)
         self.policy = policy
         self._app_id = app_id
 

@@ -62,7 +62,13 @@ def _error_code(error: HttpOperationError) -> str:
     code = getattr(inner, "code", None)
     if code:
         return str(code)
-    text = str(getattr(getattr(error, "response", None), "text", "") or "")
+    text = getattr(getattr(error, "response", None), "text", "") or ""
+    if callable(text):  # connector_transport's response (a method, as msrest's); requests' is a str
+        try:
+            text = text()
+        except (UnicodeDecodeError, ValueError):
+            text = ""
+    text = str(text)
     return next((known for known in PERMANENT_CODES if known in text), "")
 
 

@@ -25,7 +25,8 @@ class FakeConnector:
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
-    fail_next: list[int] = field(default_factory=list)
+    # Statuses for the next calls; (status, headers) to answer other headers than Retry-After: 0.
+    fail_next: list[int | tuple[int, dict[str, str]]] = field(default_factory=list)
     # Conversation-id prefix → status answered for good (e.g. {"a:": 403}: every 1:1 chat refuses).
     refuse: dict[str, int] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)  # conversation id → calls, failed ones too
@@ -39,6 +40,7 @@ class FakeConnector:
     # Teams' member info by user id (GET .../members/{id}); unknown ids answer 404.
     members_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     member_lookups: Counter[str] = field(default_factory=Counter)  # user id → member-info GETs
+    authorizations: list[str] = field(default_factory=list)  # each call's Authorization header
 
     def __post_init__(self) -> None:
         self._open.set()
@@ -66,6 +68,7 @@ class FakeConnector:
 
     async def _arrived(self, request: web.Request) -> bool:
         """Wait while held; False when the sender hung up meanwhile (the call is dropped)."""
+        self.authorizations.append(request.headers.get("Authorization", ""))
         if self._open.is_set():
             return True
         self.held += 1
@@ -89,10 +92,9 @@ class FakeConnector:
         if refused:
             return web.json_response({"error": {"code": "BotNotInConversationRoster"}}, status=refused)
         if self.fail_next:
-            status = self.fail_next.pop(0)
-            return web.json_response(
-                {"error": {"code": str(status)}}, status=status, headers={"Retry-After": "0"}
-            )
+            failure = self.fail_next.pop(0)
+            status, headers = failure if isinstance(failure, tuple) else (failure, {"Retry-After": "0"})
+            return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
         return None
 
     async def _send(self, request: web.Request) -> web.Response:
