@@ -3,14 +3,14 @@
     .venv/bin/python bench/bench_proactive.py [--sends 200] [--rounds 5] [--baseline /work/main]
 
 Each checkout (this one; with --baseline also another, e.g. main before a change) runs in its own
-worker process that builds the app's services with app.build_app_services (the function bot.py
-runs) in local mode, saves a channel and a 1:1 conversation reference pointing at
-bench/connector.py (its own process), and on each round sends `--sends` of each kind through
-`App.sender`, one after another as the outbox does: a case card as a new channel thread
-(start_thread), a notice in a 1:1 chat (send), a reply in the thread (reply_in_thread) and a card
-update (update). Measured: the worker's process CPU (all threads: requests runs on executor
-threads) per send, and the wall time per send. The rounds alternate between the checkouts, so
-both see the same machine; the medians over the rounds are reported.
+worker process that builds the app with bot.create_app (as bot.py does) in local mode and, each
+round, sends `--sends` of each kind through its `App.sender` to bench/connector.py (its own
+process), one after another as the outbox does: a case card as a new channel thread
+(start_thread), a notice in a 1:1 chat (send), a reply in that thread (reply_in_thread) and an
+update of that card (update). Every send goes to a conversation (and tenant) of its own, saved
+before the clock starts, so Teams' rate limits that the sender keeps do not make it wait.
+Measured: the worker's process CPU (all its threads) per send, and the wall time per send. The
+rounds alternate between the checkouts, so both see the same machine; medians over the rounds.
 """
 
 from __future__ import annotations
@@ -75,14 +75,19 @@ def card() -> dict[str, Any]:
 async def worker(root: Path, service_url: str, data_dir: Path) -> None:
     sys.path.insert(0, str(root))
     os.chdir(data_dir)  # a developer's .env in the checkout must not change the bot
+    from aiohttp import web
     from botbuilder.schema import Activity
 
-    from app import build_app_services
+    from bot import SERVICES, create_app
     from config import load_settings
     from domain.ports import channel_reference_key, user_reference_key
 
+    # The app as bot.py builds it, started without a listener; no outbox polling: the benchmark
+    # calls the sender itself.
     settings = load_settings(_env_file=None, data_dir=data_dir, outbox_poll_seconds=0)
-    services = await build_app_services(settings)
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    services = runner.app[SERVICES]
     sender = services.sender
     base = {"serviceUrl": service_url, "channelId": "msteams", "bot": {"id": "28:bot", "name": "Skyddad ID"}}
     attachment = card()
@@ -136,7 +141,7 @@ async def worker(root: Path, service_url: str, data_dir: Path) -> None:
                 "wall_ms": (time.perf_counter() - wall) * 1000 / sends,
             }
         print(json.dumps(result), flush=True)
-    await services.close()
+    await runner.cleanup()
 
 
 # ---------------------------------------------------------------- driver
