@@ -132,13 +132,22 @@ class CentralTeam:
                 people[person.id] = person
         return sorted(people.values(), key=lambda p: p.name.casefold())
 
-    async def learn(self, people: Iterable[Person]) -> list[Person]:
+    async def read_with_roster(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """`keys` and the admin roster in one store read (a card click reads its case's place
+        beside it); hand the result to `learn(..., read=)`."""
+        return await self._documents.read([*keys, ADMIN_ROSTER_KEY])
+
+    async def learn(
+        self, people: Iterable[Person], *, read: dict[str, dict[str, Any]] | None = None
+    ) -> list[Person]:
         """Remember admins' Teams ids and names; writes only when something is new. Returns the
         admins as `admins()` would, from the same read: a card click needs them anyway, and one
-        read of the roster per click instead of three is a round trip saved twice."""
+        read of the roster per click instead of three is a round trip saved twice. `read`: what
+        `read_with_roster` returned this turn (else the roster is read here)."""
         people = list(people)
         for _ in range(3):
-            found = await self._documents.read([ADMIN_ROSTER_KEY])
+            found = read if read is not None else await self._documents.read([ADMIN_ROSTER_KEY])
+            read = None  # a retry after a conflict reads afresh
             doc: dict[str, Any] = found.get(ADMIN_ROSTER_KEY) or {"people": []}
             known = {p["id"]: Person.model_validate(p) for p in doc["people"]}
             fresh = {p.id: p for p in people if p.id and self.is_admin(p) and known.get(p.id) != p}

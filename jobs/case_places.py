@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from adapters.outbox_scope import batch_read, batch_read_many, batch_remember
 from adapters.store_keys import DocumentKeys
@@ -30,12 +31,20 @@ class CasePlaces:
     def __init__(self, documents: DocumentStore) -> None:
         self._documents = documents
 
-    async def get(self, case_id: str) -> CasePlace | None:
-        key = DocumentKeys.case_place(case_id)
-        found = await batch_read(self._documents, key)  # prefetched for a batch of reminders
+    @staticmethod
+    def key(case_id: str) -> str:
+        """The document holding a case's place (for a caller that reads it with other documents)."""
+        return DocumentKeys.case_place(case_id)
+
+    @staticmethod
+    def parse(found: dict[str, Any] | None) -> CasePlace | None:
+        """The place in the document read under `key(case_id)`; None when there is none yet."""
         if not found or not found.get("thread"):
             return None
         return CasePlace(thread=str(found["thread"]), card=str(found.get("card") or ""))
+
+    async def get(self, case_id: str) -> CasePlace | None:
+        return self.parse(await batch_read(self._documents, self.key(case_id)))  # batch-prefetched
 
     async def get_many(self, case_ids: Sequence[str]) -> dict[str, CasePlace]:
         """The places of those cases that have one, in one store read (a list of cases in a turn)."""
