@@ -75,6 +75,7 @@ class Proc:
     rss: float = 0.0
     tps: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)  # the bot process's CPU per turn, per round
+    click_cpu_ms: list[float] = field(default_factory=list)  # per click, with its outbox work, per round
     clicks: load.Clicks = field(default_factory=load.Clicks)
     threads_used: int = 0
 
@@ -216,13 +217,15 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                     stdout=subprocess.DEVNULL,
                 )
             filed = args.users
+            # --clicks-only: each round files just the cases it clicks through (one per user)
+            users, cases = (args.invoke_cases, 1) if args.clicks_only else (args.users, args.cases)
             for round_no in range(args.rounds):
-                filed += args.users * args.cases
+                filed += users * cases
                 for proc in procs[round_no % len(procs) :] + procs[: round_no % len(procs)]:
                     target = targets[proc.name]
                     cpu = cpu_seconds(proc.process.pid)
-                    proc.tps.append(await load.intake_round(http, target, args.users, args.cases))
-                    turns = args.users * args.cases * 6
+                    proc.tps.append(await load.intake_round(http, target, users, cases))
+                    turns = users * cases * 6
                     proc.cpu_ms.append((cpu_seconds(proc.process.pid) - cpu) / turns * 1000)
                     if target.ours:
                         await settle(http, base, proc.name, filed)
@@ -230,14 +233,17 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
                             f"{base}/_bench/{proc.name}/threads?after={proc.threads_used}"
                         ) as r:
                             threads = (await r.json())[: args.invoke_cases]
-                        proc.threads_used += args.users * args.cases
+                        proc.threads_used += users * cases
                     else:
                         threads = [{"conversation": f"{load.CENTRAL};messageid={i}", "card": {}}
                                    for i in range(args.invoke_cases)]  # fmt: skip
+                    cpu = cpu_seconds(proc.process.pid)
                     if proc.name != "waterfall":  # a stock waterfall has no card to click
                         await load.invoke_round(http, target, threads, 4, proc.clicks)
                     if target.ours:
-                        await settle(http, base, proc.name, filed)
+                        await settle(http, base, proc.name, filed)  # the clicks' outbox work too
+                    clicks = len(threads) * len(load.ADMIN_STEPS)
+                    proc.click_cpu_ms.append((cpu_seconds(proc.process.pid) - cpu) / clicks * 1000)
                 print(
                     f"round {round_no + 1}: " + ", ".join(f"{p.name} {p.tps[-1]:.0f}" for p in procs),
                     flush=True,
@@ -263,7 +269,8 @@ def p99(values: list[float]) -> float:
 def report(procs: list[Proc], args: argparse.Namespace) -> None:
     by = {p.name: p for p in procs}
     floor, stock = by.get("floor"), by.get("waterfall")
-    print(f"\n{args.rounds} rounds, {args.users} users x {args.cases} type A intakes (6 turns) per round; "
+    intakes = f"{args.invoke_cases} users x 1" if args.clicks_only else f"{args.users} users x {args.cases}"
+    print(f"\n{args.rounds} rounds, {intakes} type A intakes (6 turns) per round; "
           f"{args.invoke_cases} cases x {len(load.ADMIN_STEPS)} admin clicks per round, 4 at a time\n")  # fmt: skip
     print(
         "| bot | turns/s (median) | × floor | × stock waterfall | invoke p50 | invoke p99 | p99 × floor's | CPU per turn | RSS after load | boot (wall / CPU) |"
@@ -282,6 +289,10 @@ def report(procs: list[Proc], args: argparse.Namespace) -> None:
         print(
             f"  {p.name}: turns/s per round {rounds}; CPU ms per turn {', '.join(f'{c:.1f}' for c in p.cpu_ms)}"
         )
+    for p in procs:
+        if p.name != "waterfall":
+            per_round = ", ".join(f"{c:.1f}" for c in p.click_cpu_ms)
+            print(f"  {p.name}: CPU ms per click with its outbox work, per round: {per_round}")
 
 
 def main() -> None:
@@ -297,6 +308,12 @@ def main() -> None:
         "--baseline", type=Path, help="a checkout whose bot.py runs as sqlite-base/redis-base"
     )
     parser.add_argument("--profile", choices=list(NAMES), help="py-spy record that bot (raw) meanwhile")
+    parser.add_argument(
+        "--clicks-only",
+        action="store_true",
+        help="for a steadier invoke p99: each round files only the --invoke-cases cases it clicks "
+        "(one per user; its turns/s is not the intake figure), e.g. --invoke-cases 24 --rounds 8",
+    )
     args = parser.parse_args()
     global BASELINE
     BASELINE = (args.baseline or ROOT).resolve()
