@@ -188,7 +188,7 @@ THREAD_SWITCH_SECONDS = 0.001
 
 
 def hand_over_the_gil_sooner() -> None:
-    """The SQLite store's two threads and the outbox's HTTP calls (msrest's requests, on the
+    """The SQLite store's thread and the outbox's HTTP calls (msrest's requests, on the
     executor) each need the GIL a few times per call (sqlite3 lets go of it around every
     statement). While the event loop thread runs Python, a thread that wants the GIL back waits
     up to the switch interval, 5 ms by default, each time: a card click's store round trips
