@@ -20,6 +20,7 @@ from adapters.middleware import (
     LanguageMiddleware,
     TenantMiddleware,
 )
+from adapters.model_codec import to_json
 from adapters.outbox_scope import BatchReferences
 from adapters.outbox_worker import OutboxWorker, RetryPolicy
 from adapters.proactive import ProactiveSender
@@ -111,7 +112,7 @@ class App:
             activity.conversation.id if key.startswith("user:") else activity.conversation.id.split(";")[0]
         )
         # Every field the reference serialises, compared as plain values taken from the activity:
-        # building the reference (three copies) and msrest's serialize cost more than the rest of
+        # building the reference (three copies) and serialising it cost more than the rest of
         # this check, and are needed only when something changed (almost never per message).
         fingerprint = (
             activity.service_url,
@@ -128,7 +129,7 @@ class App:
         reference = TurnContext.get_conversation_reference(activity)
         reference.conversation.id = conversation_id
         reference.activity_id = None  # differs per message and proactive sends do not use it
-        await self.stores.references.save(key, reference.serialize())
+        await self.stores.references.save(key, to_json(reference))
         if key.startswith("user:"):
             await self.problems.forget(key)  # they can be reached again (they wrote to the bot)
         if len(self._saved_references) >= 10_000:

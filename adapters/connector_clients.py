@@ -32,6 +32,7 @@ from botframework.connector.auth import _user_token_client_impl as token_impl
 from botframework.connector.token_api.aio import TokenApiClient
 
 from adapters.connector_transport import ConnectorTransport
+from adapters.model_codec import use_fast_codec
 
 
 class Deferred:
@@ -91,6 +92,7 @@ async def _create(self: Any, service_url: str, audience: str | None = None) -> A
         else:
             client = ConnectorClient(credentials, base_url=service_url)
         client.config.add_user_agent(factory_impl.USER_AGENT)
+        use_fast_codec(client)  # request bodies and responses as msrest writes them, faster
         if transport is not None:
             transport.adopt(client)
         return client

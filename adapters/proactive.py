@@ -24,6 +24,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters import metrics
 from adapters.bot_adapter import FixedCloudAdapter
+from adapters.model_codec import from_json
 from adapters.outbox_scope import current_item
 from adapters.outbox_worker import CallFailed, RetryLater
 from adapters.rate_limiter import ConversationRateLimiter
@@ -120,7 +121,7 @@ class ProactiveSender:
         raw = await self._references.get(key)  # once per outbox batch: app.py's BatchReferences
         if raw is None:
             raise DeliveryFailed(f"no conversation reference for {key}", permanent=True)
-        reference: ConversationReference = ConversationReference().deserialize(raw)
+        reference = from_json(ConversationReference, raw)
         return reference
 
     async def _call(self, conversation_id: str | None, call: Callable[[], Awaitable[T]]) -> T:

@@ -16,6 +16,8 @@ from aiohttp import web
 from botbuilder.schema import Activity
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
+from adapters.model_codec import from_json
+
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 # The bot declares no message extensions, task modules, tabs or sign-in: Universal Actions only.
 SUPPORTED_INVOKES = frozenset({ADAPTIVE_CARD_ACTION})
@@ -145,7 +147,7 @@ def parse_activity(body: bytes, max_depth: int) -> tuple[dict[str, Any], Activit
     except ValidationError as exc:
         raise BadActivity(_describe(exc)) from None
     try:
-        activity = Activity().deserialize(data)
+        activity = from_json(Activity, data)  # exactly Activity().deserialize(data), faster
     except Exception as exc:
         raise BadActivity(f"activity does not deserialize ({type(exc).__name__})") from None
     return data, activity

@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
+from msrest.serialization import Model
 
+from adapters.model_codec import to_json
 from domain.case import Person
 from domain.clock import Clock
 from domain.ports import ConversationReferences, channel_reference_key
@@ -31,7 +33,7 @@ def command_text(context: TurnContext) -> str:
     words = activity.text or ""
     bot_id = activity.recipient.id if activity.recipient is not None else None
     for entity in activity.entities or []:
-        data = entity.serialize() if hasattr(entity, "serialize") else entity
+        data = to_json(entity) if isinstance(entity, Model) else entity
         props = {**data, **(getattr(entity, "additional_properties", None) or {})}
         if not isinstance(props, dict) or props.get("type") != "mention":
             continue
@@ -103,7 +105,7 @@ class ChannelLink:
             log.warning("refused 'koppla kanal' in a team other than CENTRAL_TEAM_ID")
             await context.send_activity(text("link_wrong_team", locale))
             return
-        reference = TurnContext.get_conversation_reference(context.activity).serialize()
+        reference = to_json(TurnContext.get_conversation_reference(context.activity))
         # The reference is for the channel, not for the thread this command was typed in.
         reference["conversation"] = {**reference.get("conversation", {}), "id": channel_id}
         await self._references.save(channel_reference_key(channel_id), reference)

@@ -14,6 +14,7 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from pydantic import AliasChoices
 
+from adapters.model_codec import enable_cross_check
 from bot import SERVICES, create_app
 from config import Settings, load_settings
 from tests.support.activities import Chat, User
@@ -71,6 +72,13 @@ def _setting_env_names() -> set[str]:
         if isinstance(alias, AliasChoices):
             names.update(str(choice) for choice in alias.choices)
     return names
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _model_codec_cross_check() -> None:
+    """Every schema model the suite's activities read or write also goes through msrest, and any
+    difference from model_codec's result fails the test (adapters/model_codec.py)."""
+    enable_cross_check()
 
 
 @pytest.fixture(autouse=True)
