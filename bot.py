@@ -13,12 +13,14 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.serializer_helper import DEPENDICIES_DICT
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 
 from adapters import metrics, servicenow_callback
 from adapters.logging_setup import configure_logging
+from adapters.model_codec import to_json
 from adapters.turn_errors import on_turn_error
 from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
@@ -77,6 +79,14 @@ class SkyddadIdBot(TeamsActivityHandler):
         return AdaptiveCardInvokeResponse(
             status_code=body["statusCode"], type=body["type"], value=body["value"]
         )
+
+    @staticmethod
+    def _create_invoke_response(body: object = None) -> InvokeResponse:
+        # ActivityHandler's, with the body written by model_codec: msrest's serializer_helper
+        # cost ~1 ms of CPU for a case card (the exact same JSON: adapters/model_codec.py).
+        if body is None:
+            return TeamsActivityHandler._create_invoke_response(body)
+        return InvokeResponse(status=int(HTTPStatus.OK), body=to_json(body, DEPENDICIES_DICT))
 
 
 SETTINGS = web.AppKey("settings", Settings)

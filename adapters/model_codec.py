@@ -28,15 +28,21 @@ def enable_cross_check() -> None:
     _cross_check = True
 
 
-def to_json(model: Model) -> dict[str, Any]:
-    """`model.serialize()`."""
+def to_json(model: Model, dependencies: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`model.serialize()`; with `dependencies`, `Serializer(dependencies)._serialize(model)`."""
     try:
-        result = fast_to_json(model)
+        result = fast_to_json(model, dependencies)
     except Exception:
-        return model.serialize()  # type: ignore[no-any-return]
+        return _msrest_to_json(model, dependencies)
     if _cross_check:
-        _check(result, model.serialize(), f"to_json({type(model).__name__})")
+        _check(result, _msrest_to_json(model, dependencies), f"to_json({type(model).__name__})")
     return result
+
+
+def _msrest_to_json(model: Model, dependencies: dict[str, Any] | None) -> dict[str, Any]:
+    if dependencies is None:
+        return model.serialize()  # type: ignore[no-any-return]
+    return Serializer(dependencies)._serialize(model)  # type: ignore[no-any-return]
 
 
 def from_json(cls: type[M], data: Any) -> M:
