@@ -107,6 +107,11 @@ def _check(fast: Any, slow: Any, where: str) -> None:
         raise AssertionError(f"model_codec differs from msrest in {where}:\n{fast!r}\n!=\n{slow!r}")
 
 
+def same_zone(a: datetime.datetime, b: datetime.datetime) -> bool:
+    """The same kind of tzinfo, named the same."""
+    return type(a.tzinfo) is type(b.tzinfo) and a.tzname() == b.tzname()
+
+
 def same(a: Any, b: Any) -> bool:
     """Equal and of the same types all the way down (1, 1.0 and True are not the same here)."""
     if type(a) is not type(b):
@@ -120,5 +125,5 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     if isinstance(a, datetime.datetime):
-        return bool(a == b and a.utcoffset() == b.utcoffset())
+        return bool(a == b and a.utcoffset() == b.utcoffset()) and same_zone(a, b)
     return bool(a == b)

@@ -15,10 +15,10 @@ from botbuilder.schema import Activity, ConversationReference, ExpectedReplies
 from botbuilder.schema.teams import TeamsChannelData
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from msrest.serialization import Model
+from msrest.serialization import Deserializer, Model
 
 from adapters.model_codec import from_json, same, to_json
-from adapters.model_plans import dependencies, fast_from_json
+from adapters.model_plans import _iso_in, dependencies, fast_from_json
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None)
 
@@ -177,3 +177,28 @@ def _fits(value: Any, type_name: Any, deps: dict[str, Any]) -> bool:
         )
     cls = deps.get(type_name)
     return isinstance(cls, type) and isinstance(value, dict) and _well_typed(value, cls, deps)
+
+
+TIMESTAMPS = st.builds(
+    lambda date, time, fraction, zone: f"{date}T{time}{fraction}{zone}",
+    st.sampled_from(
+        ["2026-12-08", "0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "20261208", "2026-1-08"]
+    ),
+    st.sampled_from(["08:15:02", "23:59:60", "24:00:00", "00:00:00", "0815", "08:15", "٠٨:15:02"]),
+    st.sampled_from(["", "."]) | st.text("0123456789", min_size=1, max_size=9).map(lambda d: f".{d}"),
+    st.sampled_from(["Z", "z", "", "+01:00", "-05:30", "+14:00", "-00:00", "+0100", "+01", "+24:00", " Z"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TIMESTAMPS)
+def test_timestamps_read_as_msrest_reads_them(value: str) -> None:
+    """The shortcut for Teams' timestamp shape gives msrest's datetime, its tzinfo class and name
+    included; any other shape (or an impossible date) ends as msrest ends it."""
+    try:
+        expected = Deserializer.deserialize_iso(value)
+    except Exception:
+        _reads_like_msrest(Activity, {"type": "message", "timestamp": value})
+        return
+    assert same(_iso_in(value), expected)
+    _reads_like_msrest(Activity, {"type": "message", "localTimestamp": value})
