@@ -9,7 +9,8 @@ runs those converters.
 What is reproduced is exactly what msrest 0.7.1 does for JSON (not XML) for the shapes it is given
 on our hot path: camelCase keys, Nones omitted, nested models serialised by their runtime class,
 lists and dicts element-wise, `object` fields copied through, enums as their values, datetimes
-through msrest's own iso-8601 functions, unknown keys of a read model kept in
+written by msrest's own iso-8601 function (and Teams' timestamps read to the very datetime msrest
+makes: model_values.py), unknown keys of a read model kept in
 `additional_properties` (and, as msrest does, never written back). Anything else (a class with
 validation rules, subtypes, XML or flattened keys; a value of a type msrest would coerce with
 `str()`, a non-list where a list belongs, any error at all) makes the whole call fall back to
@@ -19,113 +20,27 @@ module the bot calls.
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import re
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from isodate.tzinfo import UTC, FixedOffset
-from msrest.serialization import Deserializer, Model, Serializer
+from msrest.serialization import Model
 
-M = TypeVar("M", bound=Model)
-Convert = Callable[[Any], Any]
-Deps = dict[str, Any]
-
-
-class Unsupported(Exception):
-    """A shape this codec does not reproduce; the caller falls back to msrest."""
-
-
-def _unsupported(_: Any) -> Any:
-    raise Unsupported
-
-
-# msrest's own converters for the special type strings (static functions of the value alone).
-_SPECIAL = {
-    "iso-8601": "iso", "rfc-1123": "rfc", "unix-time": "unix", "duration": "duration", "date": "date",
-    "time": "time", "decimal": "decimal", "long": "long", "bytearray": "bytearray", "base64": "base64",
-}  # fmt: skip
-_SPECIAL_OUT: dict[str, Convert] = {
-    name: getattr(Serializer, f"serialize_{s}") for name, s in _SPECIAL.items()
-}
-_SPECIAL_IN: dict[str, Convert] = {
-    name: getattr(Deserializer, f"deserialize_{s}") for name, s in _SPECIAL.items()
-}
-_EXPECTED_IN: dict[str, Any] = {"iso-8601": datetime.datetime, "duration": datetime.timedelta}
-# serialize_object's exact-type table (after the basic types), as msrest orders it.
-_OBJECT_OUT: dict[type, Convert] = {
-    datetime.datetime: Serializer.serialize_iso,
-    datetime.date: Serializer.serialize_date,
-    datetime.time: Serializer.serialize_time,
-    datetime.timedelta: Serializer.serialize_duration,
-    decimal.Decimal: Serializer.serialize_decimal,
-}
-
-
-def _str_out(value: Any) -> Any:  # Serializer.serialize_unicode
-    if type(value) is str:
-        return value
-    try:
-        return value.value
-    except AttributeError:
-        return str(value)
-
-
-def _str_in(value: Any) -> Any:  # Deserializer.deserialize_unicode, for JSON values
-    return value if type(value) is str else str(value)
-
-
-def _int_in(value: Any) -> Any:
-    if type(value) is int:
-        return value
-    raise Unsupported
-
-
-def _bool_in(value: Any) -> Any:
-    if type(value) is bool:
-        return value
-    raise Unsupported
-
-
-def _float_in(value: Any) -> Any:
-    if type(value) is float:
-        return value
-    if type(value) is int:
-        return float(value)
-    raise Unsupported
-
-
-# The timestamps Teams sends ("2026-12-08T08:15:02.6651343Z", "...+01:00"): msrest reads them
-# through isodate's regex tables and Decimal arithmetic (~13 µs each). For exactly this shape the
-# result is known: the first six fraction digits (msrest cuts the rest), isodate's UTC or a
-# FixedOffset named as written. Any other shape goes to msrest's reader.
-_ISO = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?(Z|([+-])(\d\d):(\d\d))\Z", re.ASCII
+from adapters.model_values import (
+    BASIC_IN,
+    BASIC_OUT,
+    EXPECTED_IN,
+    OBJECT_OUT,
+    SPECIAL_IN,
+    SPECIAL_OUT,
+    Convert,
+    Unsupported,
+    iso_in,
+    object_in,
+    str_out,
+    unsupported,
 )
 
-
-def _iso_in(value: Any) -> Any:
-    match = _ISO.match(value) if type(value) is str else None
-    if match is None:
-        return Deserializer.deserialize_iso(value)
-    year, month, day, hour, minute, second, fraction, zone, sign, zone_hours, zone_minutes = match.groups()
-    if zone == "Z":
-        tzinfo: datetime.tzinfo = UTC
-    else:
-        way = -1 if sign == "-" else 1
-        tzinfo = FixedOffset(way * int(zone_hours), way * int(zone_minutes), zone)
-    micro = int(fraction.ljust(6, "0")) if fraction else 0
-    moment = datetime.datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo
-    )
-    if not 1 <= moment.utctimetuple().tm_year <= 9999:
-        raise Unsupported  # msrest refuses it
-    return moment
-
-
-_BASIC_OUT: dict[str, Convert] = {"str": _str_out, "int": int, "bool": bool, "float": float}
-_BASIC_IN: dict[str, Convert] = {"str": _str_in, "int": _int_in, "bool": _bool_in, "float": _float_in}
+M = TypeVar("M", bound=Model)
+Deps = dict[str, Any]
 
 
 def _object_out(value: Any, deps: Deps) -> Any:
@@ -133,25 +48,14 @@ def _object_out(value: Any, deps: Deps) -> Any:
     if kind is str or kind is int or kind is bool or kind is float or value is None:
         return value
     if kind is dict:
-        return {_str_out(k): _object_out(v, deps) for k, v in value.items()}
+        return {str_out(k): _object_out(v, deps) for k, v in value.items()}
     if kind is list:
         return [_object_out(v, deps) for v in value]
-    if kind in _OBJECT_OUT:
-        return _OBJECT_OUT[kind](value)
+    if kind in OBJECT_OUT:
+        return OBJECT_OUT[kind](value)
     if isinstance(value, Model):
         return _model_out(value, deps)
     raise Unsupported  # msrest would str() it, or serialise an enum or XML element its own way
-
-
-def _object_in(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or kind is float or value is None:
-        return value
-    if kind is dict:
-        return {k: _object_in(v) for k, v in value.items()}
-    if kind is list:
-        return [_object_in(v) for v in value]
-    raise Unsupported
 
 
 class _Plan:
@@ -195,11 +99,11 @@ def model_class(name: Any, deps: Deps) -> type[Model] | None:
 
 def _writer(type_name: Any, deps: Deps) -> Convert:
     if not isinstance(type_name, str) or not type_name:
-        return _unsupported
-    if type_name in _BASIC_OUT:
-        return _BASIC_OUT[type_name]
-    if type_name in _SPECIAL_OUT:
-        return _SPECIAL_OUT[type_name]
+        return unsupported
+    if type_name in BASIC_OUT:
+        return BASIC_OUT[type_name]
+    if type_name in SPECIAL_OUT:
+        return SPECIAL_OUT[type_name]
     if type_name == "object":
         return lambda value: _object_out(value, deps)
     if type_name[0] + type_name[-1] == "[]":
@@ -209,7 +113,7 @@ def _writer(type_name: Any, deps: Deps) -> Convert:
         item = _writer(type_name[1:-1], deps)
         return lambda value: _dict_out(value, item)
     if model_class(type_name, deps) is None:
-        return _unsupported  # an enum name, or one msrest would resolve by the value's class
+        return unsupported  # an enum name, or one msrest would resolve by the value's class
 
     def model(value: Any) -> Any:
         if isinstance(value, Model):
@@ -221,16 +125,16 @@ def _writer(type_name: Any, deps: Deps) -> Convert:
 
 def _reader(type_name: Any, deps: Deps) -> Convert:
     if not isinstance(type_name, str) or not type_name:
-        return _unsupported
-    if type_name in _BASIC_IN:
-        return _BASIC_IN[type_name]
+        return unsupported
+    if type_name in BASIC_IN:
+        return BASIC_IN[type_name]
     if type_name == "iso-8601":
-        return _iso_in
-    if type_name in _SPECIAL_IN:
-        special, expected = _SPECIAL_IN[type_name], _EXPECTED_IN.get(type_name, ())
+        return iso_in
+    if type_name in SPECIAL_IN:
+        special, expected = SPECIAL_IN[type_name], EXPECTED_IN.get(type_name, ())
         return lambda value: value if isinstance(value, expected) else special(value)
     if type_name == "object":
-        return _object_in
+        return object_in
     if type_name[0] + type_name[-1] == "[]":
         item = _reader(type_name[1:-1], deps)
         return lambda value: _list_in(value, item)
@@ -239,7 +143,7 @@ def _reader(type_name: Any, deps: Deps) -> Convert:
         return lambda value: _dict_in(value, item)
     cls = model_class(type_name, deps)
     if cls is None:
-        return _unsupported
+        return unsupported
     return lambda value: _model_in(cls, value, deps)
 
 
@@ -252,7 +156,7 @@ def _list_out(value: Any, item: Convert) -> Any:
 def _dict_out(value: Any, item: Convert) -> Any:
     if type(value) is not dict:
         raise Unsupported
-    return {_str_out(k): None if v is None else item(v) for k, v in value.items()}
+    return {str_out(k): None if v is None else item(v) for k, v in value.items()}
 
 
 def _list_in(value: Any, item: Convert) -> Any:

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from msrest.serialization import Deserializer, Model
 
 from adapters.model_codec import from_json, same, to_json
-from adapters.model_plans import _iso_in, dependencies, fast_from_json
+from adapters.model_plans import dependencies, fast_from_json
+from adapters.model_values import iso_in
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None)
 
@@ -200,5 +201,5 @@ def test_timestamps_read_as_msrest_reads_them(value: str) -> None:
     except Exception:
         _reads_like_msrest(Activity, {"type": "message", "timestamp": value})
         return
-    assert same(_iso_in(value), expected)
+    assert same(iso_in(value), expected)
     _reads_like_msrest(Activity, {"type": "message", "localTimestamp": value})
