@@ -13,7 +13,8 @@ CHECKS_STAMP := $(CHECKS_VENV)/.installed
 BIN := $(VENV)/bin
 PIP_HASHED := -m pip install --quiet --require-hashes --no-deps
 # Must never be importable in the runtime venv (issue 11): checked after every install.
-DEV_ONLY := pytest mypy playwright ruff hypothesis checkov jsonschema
+# holidays and dateutil are test-only: they check domain/swedish_holidays.py.
+DEV_ONLY := pytest mypy playwright ruff hypothesis checkov jsonschema holidays dateutil
 CHECK_RUNTIME_VENV = $(RUN_VENV)/bin/python -c "import importlib.util as u, sys; \
   bad = [m for m in sys.argv[1:] if u.find_spec(m)]; sys.exit(f'dev tools in $(RUN_VENV): {bad}' if bad else 0)" \
   $(DEV_ONLY) && echo "$(RUN_VENV): runtime lock only (none of: $(DEV_ONLY))"
