@@ -108,7 +108,7 @@ def _writer(type_name: Any, deps: Deps) -> Convert:
         return lambda value: _object_out(value, deps)
     if type_name[0] + type_name[-1] == "[]":
         item = _writer(type_name[1:-1], deps)
-        return lambda value: _list_out(value, item)
+        return lambda value: _list(value, item)
     if type_name[0] + type_name[-1] == "{}":
         item = _writer(type_name[1:-1], deps)
         return lambda value: _dict_out(value, item)
@@ -137,7 +137,7 @@ def _reader(type_name: Any, deps: Deps) -> Convert:
         return object_in
     if type_name[0] + type_name[-1] == "[]":
         item = _reader(type_name[1:-1], deps)
-        return lambda value: _list_in(value, item)
+        return lambda value: _list(value, item)
     if type_name[0] + type_name[-1] == "{}":
         item = _reader(type_name[1:-1], deps)
         return lambda value: _dict_in(value, item)
@@ -147,7 +147,8 @@ def _reader(type_name: Any, deps: Deps) -> Convert:
     return lambda value: _model_in(cls, value, deps)
 
 
-def _list_out(value: Any, item: Convert) -> Any:
+def _list(value: Any, item: Convert) -> Any:
+    # The same both ways: None stays None, every other item goes through `item`.
     if type(value) is not list:
         raise Unsupported
     return [None if v is None else item(v) for v in value]
@@ -157,12 +158,6 @@ def _dict_out(value: Any, item: Convert) -> Any:
     if type(value) is not dict:
         raise Unsupported
     return {str_out(k): None if v is None else item(v) for k, v in value.items()}
-
-
-def _list_in(value: Any, item: Convert) -> Any:
-    if type(value) is not list:
-        raise Unsupported
-    return [None if v is None else item(v) for v in value]
 
 
 def _dict_in(value: Any, item: Convert) -> Any:
