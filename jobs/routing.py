@@ -15,6 +15,7 @@ document store remembers which events were announced.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -26,8 +27,8 @@ from cards.case_card import create_forwarded_card
 from cards.case_texts import without_patient_ids
 from domain.case import Action, Case, Event, Status
 from domain.municipalities import genitive
-from domain.ports import DueItem, user_reference_key
-from jobs.case_places import CasePlace
+from domain.ports import DueItem, StoreUnavailable, user_reference_key
+from jobs.case_places import CasePlace, CasePlaces
 from jobs.case_threads import CHANNEL_LOCALE, CaseThreads, NotReady
 from jobs.context import JobContext
 from jobs.delivery import Recipient
@@ -84,23 +85,33 @@ class Routing:
 
     async def on_case_changed(self, item: DueItem) -> None:
         case_id = str(item.payload.get("case_id"))
-        # Three reads at once (one wait each for the store and the event loop, not three).
-        case, progress, place = await asyncio.gather(
-            self._cases.get(case_id), self._progress(case_id), self._places.get(case_id)
-        )
+        # Two reads at once: the case, and in one document read routing's cursor and the thread.
+        case, progress, place = await self._read(case_id)
         if case is None:
             log.error("outbox item %s names a case that does not exist; dropped", item.item_id)
             return
         if place is None and not progress.get("no_thread"):
             raise NotReady(f"case {case.number} has no thread yet")  # case_filed posts it first
-        for index in range(progress["announced"], len(case.events)):
-            place = await self._announce(case, place, index)
-            progress["announced"] = index + 1
-            await self._documents.write({_progress_key(case.id): progress})
-        # Items for older versions find nothing new; the card already shows this version.
-        if place is not None and progress.get("card") != [place.card, case.version]:
-            await self._threads.update_card(case, place)
-            progress["card"] = [place.card, case.version]
+        before = dict(progress)
+        try:
+            for index in range(progress["announced"], len(case.events)):
+                place = await self._announce(case, place, index)
+                progress["announced"] = index + 1
+            # Items for older versions find nothing new; the card already shows this version.
+            if place is not None and progress.get("card") != [place.card, case.version]:
+                await self._threads.update_card(case, place)
+                progress["card"] = [place.card, case.version]
+        except Exception:
+            # What went out stays announced, so a retry starts after it (its sends would be
+            # skipped by their send markers anyway; this saves the round trips).
+            if progress != before:
+                with contextlib.suppress(StoreUnavailable):
+                    await self._documents.write({_progress_key(case.id): progress})
+            raise
+        # One cursor write per item, not one per event and one for the card. A replica killed
+        # before it runs the item again; its sends are skipped by their send markers, within the
+        # at-least-once window ProactiveSender._once describes.
+        if progress != before:
             await self._documents.write({_progress_key(case.id): progress})
 
     async def _announce(self, case: Case, place: CasePlace | None, index: int) -> CasePlace | None:
@@ -147,11 +158,12 @@ class Routing:
         recipient = Recipient(submitter_key(case), person=case.submitter.name)
         await self._deliveries.send(case, recipient, activity, what="notice", idempotency_key=idempotency_key)
 
-    async def _progress(self, case_id: str) -> dict[str, Any]:
-        found = await self._documents.read([_progress_key(case_id)])
+    async def _read(self, case_id: str) -> tuple[Case | None, dict[str, Any], CasePlace | None]:
+        keys = [_progress_key(case_id), CasePlaces.key(case_id)]
+        case, found = await asyncio.gather(self._cases.get(case_id), self._documents.read(keys))
         progress = found.get(_progress_key(case_id)) or {"announced": 0}
         progress.pop("e_tag", None)  # last writer wins: the sends themselves are idempotent
-        return progress
+        return case, progress, CasePlaces.parse(found.get(CasePlaces.key(case_id)))
 
 
 def _first_assignment(case: Case) -> int:

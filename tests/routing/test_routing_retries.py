@@ -39,6 +39,22 @@ async def test_a_crash_before_the_cursor_was_saved_repeats_no_reply(team: Team):
     assert team.thread_texts(case) == replies  # the sender's idempotency keys held
 
 
+async def test_a_failure_after_some_sends_repeats_none_of_them(team: Team):
+    case = await _posted(team)
+    card = await team.click(KARIN, await team.view(KARIN, case), "case.take")
+    await team.click(KARIN, card, "case.record_call")
+    team.connector.fail_next = [None, None, 503]  # the take's thread line and notice go out, then 503
+    await team.drain()
+    team.bot.clock.advance(minutes=3)
+    await team.drain()
+    lines = [text for text in team.thread_texts(case) if text]  # not the card at its root
+    assert len(lines) == 2 and len(set(lines)) == 2  # the take's line and the call's, once each
+    assert len(team.submitter_messages(ANNA)) == 2  # received, then taken: once each
+    cursor = f"routing:case:{case.id}"
+    stored = (await team.bot.services.stores.documents.read([cursor]))[cursor]
+    assert stored["announced"] == len((await team.case(case.id)).events)
+
+
 async def test_a_transient_failure_retries_the_item_after_a_backoff(team: Team):
     case = await team.file(ANNA)
     team.connector.fail_next.append(500)  # creating the thread fails once

@@ -26,7 +26,7 @@ class FakeConnector:
     updated: list[dict[str, Any]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     # Statuses for the next calls; (status, headers) to answer other headers than Retry-After: 0.
-    fail_next: list[int | tuple[int, dict[str, str]]] = field(default_factory=list)
+    fail_next: list[int | tuple[int, dict[str, str]] | None] = field(default_factory=list)
     # Conversation-id prefix → status answered for good (e.g. {"a:": 403}: every 1:1 chat refuses).
     refuse: dict[str, int] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)  # conversation id → calls, failed ones too
@@ -91,8 +91,7 @@ class FakeConnector:
         )
         if refused:
             return web.json_response({"error": {"code": "BotNotInConversationRoster"}}, status=refused)
-        if self.fail_next:
-            failure = self.fail_next.pop(0)
+        if self.fail_next and (failure := self.fail_next.pop(0)) is not None:  # None: answer this one
             status, headers = failure if isinstance(failure, tuple) else (failure, {"Retry-After": "0"})
             return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
         return None
