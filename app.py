@@ -19,6 +19,7 @@ from adapters.middleware import (
     IdentityGuardMiddleware,
     LanguageMiddleware,
     TenantMiddleware,
+    pinned_locale,
 )
 from adapters.model_codec import to_json
 from adapters.outbox_scope import BatchReferences
@@ -252,6 +253,7 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         settings.app_id,
         timeout=settings.proactive_send_timeout_seconds,
         claim_ttl=lease,
+        locale=pinned_locale(settings.language),  # as LanguageMiddleware pinned it for proactive turns
     )
     outbox = Outbox(stores.due, clock, worker.wake)
     forwarding = frozenset(settings.municipal_channels if settings.municipal_channels_enabled else ())

@@ -12,15 +12,15 @@
    and the signing-key fetch blocked the event loop. `process` now checks the edge first
    (request_validation, inbound_auth, openid_keys) and answers 4xx with one log line.
 4. `run_pipeline` hands an exception of a proactive turn (`continue_conversation`,
-   `create_conversation`) to `on_turn_error`, the user-facing error path, and swallows it. Here a
-   proactive turn's error goes back to its caller (the ProactiveSender, which classifies it).
+   `create_conversation`) to `on_turn_error`, the user-facing error path, and swallows it. The bot
+   runs no proactive turns: the ProactiveSender calls the connector client itself
+   (connector_calls.py), so its errors reach it directly, and it skips the turn machinery that
+   cost more CPU than the call. Both methods raise here, so none starts one by mistake.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
@@ -45,7 +45,6 @@ from config import Settings
 log = logging.getLogger(__name__)
 
 _original_connection_init = universal_http.ClientConnection.__init__
-_PROACTIVE_TURN: ContextVar[bool] = ContextVar("proactive_turn", default=False)
 
 
 def _no_retry_policy_init(self: Any) -> None:
@@ -73,11 +72,6 @@ def install_msrest_retry_fix(timeout: float = 20.0) -> None:
     universal_http.ClientConnection.__init__ = connection_init
 
 
-def is_proactive_turn() -> bool:
-    """True inside a turn the bot started itself (continue or create conversation)."""
-    return _PROACTIVE_TURN.get()
-
-
 class _BotConfig:
     """The attribute names ConfigurationBotFrameworkAuthentication reads."""
 
@@ -100,7 +94,7 @@ def _json_body(body: object) -> object:
 class FixedCloudAdapter(CloudAdapter):
     """CloudAdapter whose HTTP entry point checks the request at the edge (shape, size, token,
     serviceUrl; each refusal one log line) and returns invoke and expectReplies bodies intact,
-    and whose proactive turns raise to their caller instead of running `on_turn_error`."""
+    and which runs no proactive turns (ProactiveSender calls the connector client itself)."""
 
     def __init__(self, auth: GuardedAuthentication, settings: Settings, keys: KeyCache | None) -> None:
         super().__init__(auth)
@@ -135,26 +129,10 @@ class FixedCloudAdapter(CloudAdapter):
         return web.json_response(data=_json_body(invoke_response.body), status=int(invoke_response.status))
 
     async def continue_conversation(self, *args: Any, **kwargs: Any) -> Any:
-        token = _PROACTIVE_TURN.set(True)
-        try:
-            return await super().continue_conversation(*args, **kwargs)
-        finally:
-            _PROACTIVE_TURN.reset(token)
+        raise NotImplementedError("proactive sends go through ProactiveSender, not a bot turn")
 
     async def create_conversation(self, *args: Any, **kwargs: Any) -> Any:
-        token = _PROACTIVE_TURN.set(True)
-        try:
-            return await super().create_conversation(*args, **kwargs)
-        finally:
-            _PROACTIVE_TURN.reset(token)
-
-    async def run_pipeline(
-        self, context: TurnContext, callback: Callable[[TurnContext], Awaitable[Any]] | None = None
-    ) -> Any:
-        if not _PROACTIVE_TURN.get():
-            return await super().run_pipeline(context, callback)
-        # The middleware still runs (as in botbuilder); an error propagates to the sender.
-        return await self._middleware.receive_activity_with_status(context, callback)
+        raise NotImplementedError("new conversations go through ProactiveSender, not a bot turn")
 
     def _process_turn_results(self, context: TurnContext) -> InvokeResponse:
         # CloudAdapterBase's, with the expectReplies answer written by model_codec (msrest's

@@ -112,6 +112,14 @@ def mask_names(activity: Activity) -> list[str]:
     return sorted(set(masker.masked))
 
 
+def mask_accounts(*accounts: Any) -> None:
+    """Mask identity numbers in the names of these accounts (a proactive activity's from,
+    recipient and conversation, as the guard masked them on botbuilder's continuation event)."""
+    masker = _Masker()
+    for account in accounts:
+        masker.account("account", account)
+
+
 def _mask_mentions_in_content(activity: Activity, masker: _Masker) -> None:
     """A mention is also in the text (`<at>Name</at>`) and its name in the HTML copy Teams
     attaches: mask them there too, or the text scan would refuse a name, not something typed.

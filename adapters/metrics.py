@@ -2,7 +2,7 @@
 
 Counters are per process (per replica), as Prometheus expects; Prometheus adds the instance.
 The outbox gauges are read from the store at scrape time, so every replica reports the same
-shared backlog. Other modules call the small hooks below (`delivery_failed`, `dead_lettered`,
+shared backlog. Other modules call the small hooks below (`delivered`, `delivery_failed`, `dead_lettered`,
 `reminder_sent`, `servicenow_*`) instead of touching metric objects. No metric carries text a person typed,
 a name, a Patient ID or a case number: labels are activity types, outcomes and job kinds.
 """
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from aiohttp import web
 from botbuilder.core import Middleware, TurnContext
-from botbuilder.schema import ActivityEventNames, ActivityTypes
+from botbuilder.schema import ActivityTypes
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -81,6 +81,14 @@ DELIVERY_FAILURES = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+DELIVERY_SECONDS = Histogram(
+    "sid_delivery_duration_seconds",
+    "Proactive calls Teams accepted (its _count), by operation (send, update, create), and how long "
+    "each took, the connector's answer included. Not turns: the bot starts no turn to send.",
+    ["operation"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0),
+    registry=REGISTRY,
+)
 DEAD_LETTERS = Counter(
     "sid_dead_letters",
     "Outbox items given up after the retry cap, by job kind (each one also posts a note).",
@@ -127,13 +135,17 @@ _TYPES = frozenset(
         ActivityTypes.event,
     }
 )
-_PROACTIVE = frozenset({ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation})
 _OUTCOME = "sid.metrics.outcome"
 
 
 def delivery_failed(kind: str) -> None:
     """A proactive send failed; `kind` is "permanent" or "transient"."""
     DELIVERY_FAILURES.labels(kind).inc()
+
+
+def delivered(operation: str, seconds: float) -> None:
+    """A proactive call ("send", "update" or "create") that Teams accepted, and its duration."""
+    DELIVERY_SECONDS.labels(operation).observe(seconds)
 
 
 def dead_lettered(job: str) -> None:
@@ -162,8 +174,6 @@ def servicenow_ticket(outcome: str) -> None:
 
 def turn_type(context: TurnContext) -> str:
     activity = context.activity
-    if activity.type == ActivityTypes.event and activity.name in _PROACTIVE:
-        return "proactive"
     return str(activity.type) if activity.type in _TYPES else "other"
 
 

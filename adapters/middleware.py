@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
-from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.guard_fields import inbound_fields, mask_names
 from domain.identity_guard import scan_value
@@ -22,9 +22,12 @@ from messages import text
 log = logging.getLogger(__name__)
 
 Next = Callable[[], Awaitable[None]]
-PROACTIVE_EVENTS = frozenset(
-    {ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation}
-)
+PINNED_LOCALES = {"sv": "sv-SE", "en": "en-US"}
+
+
+def pinned_locale(language: str) -> str | None:
+    """The locale LANGUAGE pins replies to (proactive sends too), None for "auto"."""
+    return PINNED_LOCALES.get(language)
 
 
 def _channel_tenant(activity: Activity) -> str:
@@ -46,16 +49,11 @@ async def answer(context: TurnContext, message: str) -> None:
         await context.send_activity(message)
 
 
-def _is_proactive(activity: Activity) -> bool:
-    """Turns the bot starts itself (continue/create conversation) come from no tenant."""
-    return activity.type == ActivityTypes.event and activity.name in PROACTIVE_EVENTS
-
-
 class LanguageMiddleware(Middleware):
     """Pins the reply language when configured (the Agents Playground always says en-US)."""
 
     def __init__(self, language: str) -> None:
-        self._locale = {"sv": "sv-SE", "en": "en-US"}[language]
+        self._locale = PINNED_LOCALES[language]
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
         context.activity.locale = self._locale
@@ -70,7 +68,8 @@ class TenantMiddleware(Middleware):
 
     async def on_turn(self, context: TurnContext, logic: Next) -> None:
         tenant = _channel_tenant(context.activity)
-        if tenant in self._allowed or _is_proactive(context.activity):
+        # Every turn is inbound (proactive sends run no turn: connector_calls.py), so none is exempt.
+        if tenant in self._allowed:
             await logic()
             return
         log.warning("refused activity from tenant %r (type %s)", tenant, context.activity.type)

@@ -8,22 +8,26 @@ refused connections). Retrying is the outbox worker's job alone (adapters/outbox
 
 A send with an idempotency key claims a marker before it goes out and marks it done after, so
 two replicas (or two outbox items) never both post it; see `_once` for what stays at-least-once.
+
+The calls themselves go straight to the connector client (connector_calls.py): no bot turn, no
+middleware, the same requests Teams received when botbuilder ran a proactive turn for each.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters import metrics
 from adapters.bot_adapter import FixedCloudAdapter
+from adapters.connector_calls import ConnectorCalls
 from adapters.model_codec import from_json
 from adapters.outbox_scope import current_item
 from adapters.outbox_worker import CallFailed, RetryLater
@@ -105,11 +109,13 @@ class ProactiveSender:
         *,
         timeout: float = 20.0,
         claim_ttl: timedelta = timedelta(minutes=2),
+        locale: str | None = None,
     ) -> None:
-        self._adapter = adapter
+        # The adapter's authentication makes the clients (app credentials, serviceUrl allow-list);
+        # `locale` is LANGUAGE's pinned one (middleware.pinned_locale), None for "auto".
+        self._connector = ConnectorCalls(adapter.bot_framework_authentication, app_id, locale)
         self._references = references
         self._markers = markers
-        self._app_id = app_id
         self._timeout = timeout
         self._claim_ttl = claim_ttl  # the outbox lease: a dead claimer blocks a send this long
         self._limiter = ConversationRateLimiter()
@@ -124,17 +130,20 @@ class ProactiveSender:
         reference = from_json(ConversationReference, raw)
         return reference
 
-    async def _call(self, conversation_id: str | None, call: Callable[[], Awaitable[T]]) -> T:
+    async def _call(self, operation: str, conversation_id: str | None, call: Callable[[], Awaitable[T]]) -> T:
         """One attempt, classified. The timeout also bounds a connector that never answers."""
         if conversation_id is not None:
             await self._limiter.wait(conversation_id)
+        started = time.perf_counter()
         try:
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancellation (the
             # worker being stopped) that arrives as the call finishes (CPython gh-86296).
             async with asyncio.timeout(self._timeout):
-                return await call()
+                result = await call()
         except Exception as error:
             raise classify(error) from None
+        metrics.delivered(operation, time.perf_counter() - started)
+        return result
 
     async def _once(self, idempotency_key: str | None, send: Callable[[], Awaitable[Any]]) -> Any:
         """Run `send` unless a send with this key is done (then return its result) or in flight.
@@ -202,32 +211,19 @@ class ProactiveSender:
         result: str | None = await self._once(idempotency_key, lambda: self._send(reference, activity))
         return result
 
-    async def _send(self, reference: ConversationReference, activity: Activity) -> str:
-        sent: list[str] = []
-
-        async def logic(context: TurnContext) -> None:
-            response = await context.send_activity(activity)
-            sent.append(response.id if response else "")
-
-        await self._call(
-            reference.conversation.id,
-            lambda: self._adapter.continue_conversation(reference, logic, self._app_id),
+    async def _send(self, reference: ConversationReference, activity: Activity) -> str | None:
+        return await self._call(
+            "send", reference.conversation.id, lambda: self._connector.send(reference, activity)
         )
-        return sent[0] if sent else ""
 
     async def update(
         self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity
     ) -> None:
+        """Replace the card `activity_id` of a thread with `activity`."""
         reference = await self._reference(channel_key)
         reference.conversation.id = conversation_id
-        activity.id = activity_id
-        activity.reply_to_id = None  # an update replaces the card in place; it answers nothing
-
-        async def logic(context: TurnContext) -> None:
-            await context.update_activity(activity)
-
         await self._call(
-            conversation_id, lambda: self._adapter.continue_conversation(reference, logic, self._app_id)
+            "update", conversation_id, lambda: self._connector.update(reference, activity_id, activity)
         )
 
     async def start_thread(
@@ -245,19 +241,10 @@ class ProactiveSender:
         )
 
         async def create() -> tuple[str, str]:
-            created: list[tuple[str, str]] = []
-
-            async def logic(context: TurnContext) -> None:
-                created.append((context.activity.conversation.id, context.activity.id))
-
             await self._creates.wait(str(reference.conversation.tenant_id or ""))
-            await self._call(
-                None,
-                lambda: self._adapter.create_conversation(
-                    self._app_id, logic, parameters, reference.channel_id, reference.service_url
-                ),
+            return await self._call(
+                "create", None, lambda: self._connector.create(reference.service_url or "", parameters)
             )
-            return created[0]
 
         conversation_id, activity_id = await self._once(idempotency_key, create)
         return conversation_id, activity_id

@@ -11,7 +11,6 @@ import logging
 from botbuilder.core import TurnContext
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from adapters.bot_adapter import is_proactive_turn
 from adapters.middleware import answer
 from adapters.proactive import classify
 from domain.ports import StoreUnavailable, VersionConflict, WriteOutcomeUnknown
@@ -23,10 +22,7 @@ log = logging.getLogger("bot")
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Last resort of an inbound turn: a clear Swedish message; a store outage gets its own 'try
-    again shortly'. Proactive turns never get here (FixedCloudAdapter raises to the sender); should
-    one ever, it is re-raised rather than answered in a conversation nobody asked in."""
-    if is_proactive_turn():
-        raise error
+    again shortly'. Every turn is inbound: proactive sends run no turn (connector_calls.py)."""
     key = "error_generic"
     if isinstance(error, HttpOperationError | ClientRequestError | TimeoutError):
         # Sending the reply itself failed (the user removed the bot, Teams is down): an error

@@ -103,6 +103,7 @@ class FakeConnector:
             return failure
         activity = await request.json()
         activity["_conversation"] = request.match_info["conversation_id"]
+        activity["_reply_to"] = request.match_info.get("activity_id")  # None: send_to_conversation
         activity["id"] = f"activity-{next(self._ids)}"
         self.limit_violations += activity_violations(activity)
         self.sent.append(activity)

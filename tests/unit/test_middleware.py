@@ -46,12 +46,16 @@ async def test_other_tenant_is_refused_in_swedish():
     assert "Region Västernorrlands" in replies[0].text
 
 
-async def test_proactive_turns_are_not_tenant_checked():
+async def test_an_event_named_like_a_proactive_turn_is_tenant_checked_too():
+    """The bot runs no proactive turns (connector_calls.py), so no event is exempt: one named
+    ContinueConversation from another tenant is refused like any other activity."""
     event = Activity(
-        type=ActivityTypes.event, name="ContinueConversation", conversation=ConversationAccount(id="x")
+        type=ActivityTypes.event,
+        name="ContinueConversation",
+        conversation=ConversationAccount(id="x", tenant_id="evil"),
     )
-    reached, _ = await run_turn(TenantMiddleware(["tenant-vnl"]), event)
-    assert reached
+    reached, replies = await run_turn(TenantMiddleware(["tenant-vnl"]), event)
+    assert not reached and replies == []  # an event gets no answer, only the refusal
 
 
 async def test_guard_ignores_teams_identifiers_but_not_names():
