@@ -76,6 +76,7 @@ async def worker(root: Path, service_url: str, data_dir: Path) -> None:
     sys.path.insert(0, str(root))
     os.chdir(data_dir)  # a developer's .env in the checkout must not change the bot
     from aiohttp import web
+    from botbuilder.core import CardFactory, MessageFactory
     from botbuilder.schema import Activity
 
     from bot import SERVICES, create_app
@@ -90,12 +91,14 @@ async def worker(root: Path, service_url: str, data_dir: Path) -> None:
     services = runner.app[SERVICES]
     sender = services.sender
     base = {"serviceUrl": service_url, "channelId": "msteams", "bot": {"id": "28:bot", "name": "Skyddad ID"}}
-    attachment = card()
+    # Built as the jobs build them (jobs/case_threads.py, jobs/routing.py): an Attachment model,
+    # not a plain dict (a dict is no schema model: the codec hands it to msrest, ~1 ms a card).
+    attachment = CardFactory.adaptive_card(card()["content"])
 
     def activity(text: str | None = None) -> Activity:
         if text is not None:
-            return Activity(type="message", text=text)
-        return Activity(type="message", attachments=[attachment])
+            return MessageFactory.text(text)
+        return MessageFactory.attachment(attachment)
 
     async def references(round_number: int, sends: int) -> tuple[list[str], list[str]]:
         """Fresh conversations (and tenants) every round: the sender keeps Teams' per-conversation
