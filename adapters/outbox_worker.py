@@ -98,7 +98,9 @@ class OutboxWorker:
         batch: int = 20,
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        yield_to: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        self._yield_to = yield_to
         self._due = due
         self._clock = clock
         self._poll_seconds = poll_seconds
@@ -240,6 +242,8 @@ class OutboxWorker:
     async def _loop(self) -> None:
         while not self._stopping:  # a cancellation a job swallowed still ends the loop here
             try:
+                if self._yield_to is not None:
+                    await self._yield_to()
                 claimed, _ = await self._run_batch()
             except StoreUnavailable as error:
                 log.warning("outbox paused: store unavailable (%s)", error)
