@@ -11,6 +11,7 @@ Claims are atomic in the store, so several replicas on one Redis never run the s
 once. Each item ends in ONE store write (`DueIndex.settle`): its removal or reschedule, the
 send markers of what it sent and the follow-ups it planned (see outbox_scope.py). The lease only covers a replica that died mid-item (kill -9): the item is due again when
 it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
+Before each batch the loop gives way to the turns in flight (`yield_to`, adapters/foreground.py).
 """
 
 from __future__ import annotations
