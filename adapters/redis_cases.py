@@ -91,7 +91,7 @@ class RedisCases:
 
     @unavailable_on_redis_errors
     async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
-        stored = case.model_copy(update={"version": case.version + 1})
+        stored = case.next_version()
         body = stored.model_dump_json()
         indexes = self._keys.case_indexes(stored)
         idle_key, idle_score = self._idle(stored)
@@ -104,7 +104,7 @@ class RedisCases:
             raise VersionConflict(f"case {case.id} does not exist")
         if result == 0:
             raise VersionConflict(f"case {case.id} changed since version {case.version}")
-        return Case.model_validate_json(body)
+        return stored
 
     @unavailable_on_redis_errors
     async def list(self, where: CaseFilter = ALL_CASES) -> list[Case]:

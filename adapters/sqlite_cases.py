@@ -94,7 +94,7 @@ class SqliteCases:
         return None if row is None else bind_case(Case.model_validate_json(row[0]))
 
     async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
-        stored = case.model_copy(update={"version": case.version + 1})
+        stored = case.next_version()
 
         def update(conn: sqlite3.Connection) -> None:
             changed = conn.execute(
@@ -110,7 +110,7 @@ class SqliteCases:
             raise VersionConflict(f"case {case.id} changed since version {case.version}")
 
         await self._db.write(update)
-        return Case.model_validate_json(stored.model_dump_json())
+        return stored
 
     async def list(self, where: CaseFilter = ALL_CASES) -> list[Case]:
         """Oldest first (created_at, then number), like the Redis store."""

@@ -206,6 +206,13 @@ class Case(BaseModel):
     def is_open(self) -> bool:
         return self.status not in FINAL_STATUSES
 
+    def next_version(self) -> Case:
+        """This case as a store writes it next (version + 1), sharing nothing the caller can
+        change: its own events list; events, people and the organisation are frozen and every
+        other field is a plain value. The stores return it instead of parsing the JSON they just
+        wrote (a second validation of people validated when they were made: ~0.1 ms a click)."""
+        return self.model_copy(update={"version": self.version + 1, "events": list(self.events)})
+
     def allowed_actions(self, actor: Person) -> list[Action]:
         """What `actor` (an authorised admin) may do next; drives the card's buttons."""
         if not self.is_open:
