@@ -7,12 +7,14 @@ must exist in both catalogues (tests/unit/test_messages.py checks it).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from messages import en, sv
 
 CATALOGUES: dict[str, dict[str, str]] = {"sv": sv.MESSAGES, "en": en.MESSAGES}
 
 
+@lru_cache(maxsize=64)  # a card's texts ask ~30 times a click, with a handful of distinct locales
 def language(locale: str | None) -> str:
     """'en' for any English Teams locale (en-US, en-GB...), otherwise Swedish."""
     return "en" if (locale or "").lower().startswith("en") else "sv"
