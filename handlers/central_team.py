@@ -58,6 +58,11 @@ class CentralTeam:
         self._leads = parse_people(settings.admin_lead_ids)
         self._admins = {**parse_people(settings.admin_ids), **self._leads}
         self._forwarders = parse_people(settings.municipal_admin_ids)
+        # The configured admins with a Teams id (a bare Entra id needs learning first), made
+        # once: every click and card update asks for the admins (a Person each, guard and all).
+        self._configured = tuple(
+            Person(id=key, name=name or key) for key, name in self._admins.items() if ":" in key
+        )
 
     def is_central_team(self, team_id: str, aad_group_id: str = "") -> bool:
         """With CENTRAL_TEAM_ID set, only that team (its thread id or its Entra group id)."""
@@ -123,10 +128,7 @@ class CentralTeam:
         return self._with_configured(await self._roster())
 
     def _with_configured(self, learned: Iterable[Person]) -> list[Person]:
-        people: dict[str, Person] = {}
-        for key, name in self._admins.items():
-            if ":" in key:  # a Teams id; a bare Entra id needs learning first
-                people[key] = Person(id=key, name=name or key)
+        people = {person.id: person for person in self._configured}
         for person in learned:
             if self.is_admin(person):
                 people[person.id] = person
