@@ -20,7 +20,7 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValu
 
 from adapters import metrics, servicenow_callback
 from adapters.logging_setup import configure_logging
-from adapters.model_codec import to_json
+from adapters.model_codec import card_answer_to_json, to_json
 from adapters.turn_errors import on_turn_error
 from app import App, build_app_services
 from config import Settings, SettingsError, load_settings
@@ -86,6 +86,8 @@ class SkyddadIdBot(TeamsActivityHandler):
         # cost ~1 ms of CPU for a case card (the exact same JSON: adapters/model_codec.py).
         if body is None:
             return TeamsActivityHandler._create_invoke_response(body)
+        if isinstance(body, AdaptiveCardInvokeResponse):  # a card click's answer: the card as is
+            return InvokeResponse(status=int(HTTPStatus.OK), body=card_answer_to_json(body, DEPENDICIES_DICT))
         return InvokeResponse(status=int(HTTPStatus.OK), body=to_json(body, DEPENDICIES_DICT))
 
 

@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.serializer_helper import DEPENDICIES_DICT
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
+    AdaptiveCardInvokeResponse,
     AttachmentLayoutTypes,
     CardAction,
     ChannelAccount,
@@ -31,7 +33,15 @@ from botframework.connector.aio import ConnectorClient
 from msrest import Deserializer, Serializer
 from msrest.authentication import BasicAuthentication
 
-from adapters.model_codec import FastDeserializer, FastSerializer, from_json, same, to_json, use_fast_codec
+from adapters.model_codec import (
+    FastDeserializer,
+    FastSerializer,
+    card_answer_to_json,
+    from_json,
+    same,
+    to_json,
+    use_fast_codec,
+)
 from adapters.model_plans import fast_from_json, fast_to_json
 from cards.common import adaptive_card, card_invoke_response, error_card, facts, heading
 from tests.support.activities import ANNA, BOT, KARIN, TENANT, personal_activity
@@ -226,6 +236,19 @@ def test_a_card_invoke_body_and_a_new_thread_write_as_msrest_does() -> None:
         tenant_id=TENANT,
     )
     assert same(fast_to_json(parameters), parameters.serialize())
+
+
+def test_a_card_click_answer_writes_as_msrest_does_with_the_card_itself() -> None:
+    """The Action.Execute answer passes the card as is (no copy): the same JSON as msrest's."""
+    card = adaptive_card([heading("SID-2026-0001"), facts([("Status", "Mottaget")])], [])
+    body = card_invoke_response(card)
+    answer = AdaptiveCardInvokeResponse(
+        status_code=body["statusCode"], type=body["type"], value=body["value"]
+    )
+    written = card_answer_to_json(answer, DEPENDICIES_DICT)
+    assert same(written, Serializer(DEPENDICIES_DICT)._serialize(answer))
+    assert written["value"] is card
+    assert json.dumps(written) == json.dumps(Serializer(DEPENDICIES_DICT)._serialize(answer))
 
 
 def _client() -> ConnectorClient:
