@@ -47,11 +47,16 @@ class ThenRead:
         return self.write(conn)
 
 
-def _unavailable(exc: sqlite3.OperationalError) -> Outcome:
+def unavailable(exc: sqlite3.OperationalError) -> StoreUnavailable:
+    """What an OperationalError (locked past busy_timeout, disk I/O, disk full) means to a caller."""
     log.warning("sqlite store unavailable: %s", exc)
     failure = StoreUnavailable(f"sqlite unavailable: {exc}")
     failure.__cause__ = exc
-    return False, failure
+    return failure
+
+
+def _unavailable(exc: sqlite3.OperationalError) -> Outcome:
+    return False, unavailable(exc)
 
 
 def _after_commit(conn: sqlite3.Connection, fn: Write, outcome: Outcome) -> Outcome:

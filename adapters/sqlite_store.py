@@ -18,7 +18,7 @@ from uuid import uuid4
 
 from adapters.send_markers import SqliteSendMarkers, marker_done, upsert_done_markers
 from adapters.sqlite_cases import SqliteCases
-from adapters.sqlite_db import SqliteDatabase, checkpoint
+from adapters.sqlite_db import SqliteDatabase
 from adapters.sqlite_rows import insert_audit, upsert_due
 from adapters.sqlite_stats import SqliteStatistics
 from adapters.store_keys import from_micros, to_micros
@@ -284,7 +284,7 @@ class SqliteStores:
         await self._db.read(lambda conn: conn.execute("SELECT count(*) FROM sqlite_master").fetchone())
 
     async def scrub(self) -> None:
-        if not await self._db.read(checkpoint):
+        if not await self._db.checkpoint():
             log.warning("WAL checkpoint after a purge was blocked by a reader; the next purge retries it")
 
     async def close(self) -> None:

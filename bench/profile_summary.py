@@ -18,7 +18,7 @@ COSTS = [
         "sqlite commit / write transaction",
         ("SqliteDatabase._transaction", "_transaction (adapters/sqlite_db"),
     ),
-    ("sqlite (any store call on its thread)", ("sqlite_db.py",)),
+    ("sqlite (any store call on its threads)", ("sqlite_db.py", "sqlite_reader.py")),
     ("jsonpickle (state hash + flatten + restore)", ("jsonpickle/",)),
     ("botbuilder BotState change hash", ("compute_hash",)),
     ("bot state load / save (whole)", ("BotState.load", "BotState.save_changes", "save_state", "load_state")),

@@ -130,8 +130,8 @@ class CaseActions:
     async def _read(self, case_id: str) -> tuple[Case | None, CasePlace | None, dict[str, dict[str, Any]]]:
         """What every click needs, in two reads at once instead of three in a row: the case, and
         in one document read where its thread is and the admin roster (for `learn`). On Redis
-        the two commands are in flight together; on SQLite they run back to back on its thread
-        with one wait for the event loop, not three."""
+        the two commands are in flight together; on SQLite they run back to back on the reader's
+        thread (not behind a commit) with one wait for the event loop, not three."""
         case, found = await asyncio.gather(
             self._cases.get(case_id), self._team.read_with_roster([CasePlaces.key(case_id)])
         )
