@@ -116,10 +116,11 @@ class SqliteDatabase:
         except sqlite3.OperationalError as exc:
             raise unavailable(exc) from exc
 
-    async def read(self, fn: Callable[[sqlite3.Connection], R]) -> R:
-        """Run `fn` on the reader (one snapshot for all its statements): it sees every write
-        acknowledged before it started, and does not wait for a commit on disk."""
-        return await self._reader.read(fn)
+    async def read(self, fn: Callable[[sqlite3.Connection], R], *, snapshot: bool = False) -> R:
+        """Run `fn` on the reader: it sees every write acknowledged before it started, and does
+        not wait for a commit on disk. Each statement sees one snapshot; `snapshot=True` when
+        several statements of `fn` must agree (the writer may commit between them)."""
+        return await self._reader.read(fn, snapshot)
 
     async def checkpoint(self) -> bool:
         """`_truncate_wal` on the writer's connection (the reader is query_only)."""

@@ -11,8 +11,10 @@ What a read sees:
 - A read that starts after a write was acknowledged sees it: the write's caller is answered only
   after its COMMIT returned, and a new read transaction in WAL mode starts from the newest
   commit in the WAL index (shared memory, so this holds across processes too).
-- Each read function runs in one read transaction (BEGIN … COMMIT), so all its statements see one
-  snapshot even while the writer commits between them (`SqliteCases.idle`'s count and page).
+- One statement is one snapshot. A read function whose statements must agree (`SqliteCases.idle`'s
+  count and page) asks for `snapshot=True`: one read transaction (BEGIN … COMMIT) around them, as
+  the writer may commit between them now. Not for every read: each statement hands the GIL over
+  and back, and on a busy event loop each handover can wait for the switch interval.
 - `PRAGMA query_only`: a write sent here by mistake fails (SQLITE_READONLY → StoreUnavailable)
   instead of slipping past group commit and its BEGIN IMMEDIATE.
 """
@@ -56,22 +58,24 @@ class SqliteReader:
             raise
         self._conn = conn
 
-    def _in_snapshot(self, fn: Callable[[sqlite3.Connection], R]) -> R:
+    def _call(self, fn: Callable[[sqlite3.Connection], R], snapshot: bool) -> R:
         if self._conn is None:
             raise StoreUnavailable("sqlite store is closed")
         conn = self._conn
-        conn.execute("BEGIN")  # DEFERRED: the snapshot is taken at the first SELECT
+        if snapshot:
+            conn.execute("BEGIN")  # DEFERRED: the snapshot is taken at the first SELECT
         try:
             result = fn(conn)
         except BaseException as exc:
-            # A cursor `fn` left unfinished keeps its snapshot open after the ROLLBACK (SQLite
+            # A cursor `fn` left unfinished keeps its snapshot open, even past a ROLLBACK (SQLite
             # lets pending reads go on), so every later read here would see the data of then.
             # The cursor lives in fn's frame, which the exception's traceback holds on to.
             traceback.clear_frames(exc.__traceback__)
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        if snapshot:
+            conn.execute("COMMIT")
         return result
 
     async def _run(self, fn: Callable[[], R]) -> R:
@@ -82,9 +86,9 @@ class SqliteReader:
         except sqlite3.OperationalError as exc:
             raise unavailable(exc) from exc
 
-    async def read(self, fn: Callable[[sqlite3.Connection], R]) -> R:
-        """Run `fn` in one read transaction (one snapshot) on the reader's thread."""
-        return await self._run(lambda: self._in_snapshot(fn))
+    async def read(self, fn: Callable[[sqlite3.Connection], R], snapshot: bool = False) -> R:
+        """Run `fn` on the reader's thread; `snapshot`: all its statements see one snapshot."""
+        return await self._run(lambda: self._call(fn, snapshot))
 
     async def close(self) -> None:
         """After the reads already on the thread; later reads raise StoreUnavailable."""

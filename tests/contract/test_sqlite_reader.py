@@ -70,7 +70,7 @@ async def test_a_read_after_an_acknowledged_write_sees_it(db: SqliteDatabase) ->
     assert await db.read(lambda conn: conn.execute("SELECT DISTINCT v FROM t").fetchall()) == [(19,)]
 
 
-async def test_all_statements_of_one_read_see_one_snapshot(db: SqliteDatabase) -> None:
+async def test_all_statements_of_a_snapshot_read_see_one_snapshot(db: SqliteDatabase) -> None:
     first_done, committed = threading.Event(), threading.Event()
 
     def read_twice(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -79,7 +79,7 @@ async def test_all_statements_of_one_read_see_one_snapshot(db: SqliteDatabase) -
         committed.wait(GUARD)  # a write commits between the two statements
         return before, _count(conn)
 
-    read = asyncio.create_task(db.read(read_twice))
+    read = asyncio.create_task(db.read(read_twice, snapshot=True))
     try:
         await _wait_for(first_done)
         await db.write(lambda conn: conn.execute("INSERT INTO t VALUES ('between', 1)"))
