@@ -122,6 +122,11 @@ class SqliteDatabase:
         several statements of `fn` must agree (the writer may commit between them)."""
         return await self._reader.read(fn, snapshot)
 
+    async def ping(self) -> None:
+        """Both connections answer. The writer's thread too: reads no longer pass through it, so
+        without this a writer stuck on the disk would leave /readyz saying ready."""
+        await asyncio.gather(self.read(_schema_rows), self._run(lambda: _schema_rows(self._connection())))
+
     async def checkpoint(self) -> bool:
         """`_truncate_wal` on the writer's connection (the reader is query_only)."""
         return await self._run(lambda: _truncate_wal(self._connection()))
@@ -169,6 +174,11 @@ class SqliteDatabase:
         finally:
             self._closed = True
             self._executor.shutdown(wait=True)
+
+
+def _schema_rows(conn: sqlite3.Connection) -> int:
+    ((n,),) = conn.execute("SELECT count(*) FROM sqlite_master")
+    return int(n)
 
 
 def _truncate_wal(conn: sqlite3.Connection) -> bool:

@@ -281,7 +281,7 @@ class SqliteStores:
         return cls(await SqliteDatabase.open(Path(data_dir) / FILE_NAME, busy_timeout), clock)
 
     async def ping(self) -> None:
-        await self._db.read(lambda conn: conn.execute("SELECT count(*) FROM sqlite_master").fetchone())
+        await self._db.ping()
 
     async def scrub(self) -> None:
         if not await self._db.checkpoint():

@@ -130,3 +130,25 @@ async def test_a_read_in_flight_at_close_is_answered_and_later_reads_are_unavail
     with pytest.raises(StoreUnavailable):
         await db.read(lambda conn: conn.execute("SELECT 1").fetchone())
     assert not (tmp_path / "closing.sqlite3-wal").exists()  # both closed: WAL folded in
+
+
+async def test_a_ping_waits_for_a_writer_stuck_on_the_disk(db: SqliteDatabase) -> None:
+    """/readyz must not say ready while writes cannot go through."""
+    writing, release = threading.Event(), threading.Event()
+
+    def stuck_write(conn: sqlite3.Connection) -> int:
+        writing.set()
+        release.wait(GUARD)
+        return 1
+
+    write = asyncio.create_task(db.write(stuck_write))
+    try:
+        await _wait_for(writing)
+        ping = asyncio.create_task(db.ping())
+        assert await db.read(_count) == 0  # the reader answers meanwhile
+        await asyncio.sleep(0.2)
+        assert not ping.done()  # but the ping waits for the writer
+    finally:
+        release.set()
+    await asyncio.wait_for(ping, GUARD)
+    assert await write == 1
