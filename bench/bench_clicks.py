@@ -1,0 +1,138 @@
+"""Admin clicks in-process: CPU and latency per click, with the outbox off or on.
+
+    .venv/bin/python bench/bench_clicks.py [--redis redis://127.0.0.1:6379/0] [--cases 30]
+        [--concurrency 1] [--outbox] [--time-reads] [--profile tottime|cumulative]
+
+Runs the real app in-process (create_app, loopback HTTP, the stand-in connector of
+bench/connector.py), files `--cases` type A cases, posts their cards, and then clicks the five
+admin steps on each, `--concurrency` cards at a time (bench/load.py, as bench_turns.py does).
+Without `--outbox` the worker is stopped while clicking, so the figures are the clicks' own turns;
+with it the worker runs meanwhile, and the CPU figure includes draining what the clicks queued.
+The client shares the process and its CPU: compare runs of this script (e.g. two checkouts,
+alternating), not its absolute numbers with bench_turns.py's. `--time-reads` also times every
+read of the embedded store (SqliteDatabase.read, await to result); `--profile` prints cProfile's
+top functions for the clicks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiohttp import ClientSession  # noqa: E402
+from aiohttp.test_utils import TestServer  # noqa: E402
+
+from adapters.sqlite_db import SqliteDatabase  # noqa: E402
+from bench import load  # noqa: E402
+from bench.connector import Connector, make_app  # noqa: E402
+from bot import SERVICES, create_app  # noqa: E402
+from config import load_settings  # noqa: E402
+
+UNLIMITED = 1_000_000  # the per-person caps are checked on every turn, but never reached here
+
+
+def time_reads(reads: list[float]) -> None:
+    """Wrap SqliteDatabase.read so that each read's latency lands in `reads`."""
+    original = SqliteDatabase.read
+
+    async def timed(self: SqliteDatabase, fn: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await original(self, fn, **kwargs)
+        finally:
+            reads.append(time.perf_counter() - started)
+
+    SqliteDatabase.read = timed  # type: ignore[method-assign]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+
+async def run(args: argparse.Namespace) -> None:
+    connector = Connector()
+    connector_server = TestServer(make_app(connector), host="127.0.0.1")
+    await connector_server.start_server()
+    reads: list[float] = []
+    if args.time_reads:
+        time_reads(reads)
+    with tempfile.TemporaryDirectory() as data:
+        settings = load_settings(
+            _env_file=None, data_dir=Path(data), outbox_poll_seconds=0, redis_url=args.redis,
+            redis_key_prefix=f"bench-clicks-{uuid4().hex[:8]}", admin_ids="29:karin=Karin Holm",
+            turns_per_user_minute=UNLIMITED, turns_per_conversation_minute=UNLIMITED,
+            intakes_per_user_hour=UNLIMITED,
+        )  # fmt: skip
+        server = TestServer(create_app(settings), host="127.0.0.1")
+        await server.start_server()
+        services = server.app[SERVICES]
+        target = load.Target(
+            "bot", str(server.make_url("/api/messages")), True, str(connector_server.make_url("/bot"))
+        )
+        async with ClientSession() as http:
+            mention = {"type": "mention", "mentioned": load.BOT, "text": f"<at>{load.BOT['name']}</at>"}
+            await load.post(http, target, load.channel(
+                target, f"{load.CENTRAL};messageid=1", type="message", entities=[mention],
+                text=f"<at>{load.BOT['name']}</at> koppla kanal", deliveryMode="expectReplies",
+            ))  # fmt: skip
+            for user in range(args.cases + 1):
+                await load.intake(http, target, user)
+            await services.worker.run_until_idle()  # the case cards are posted
+            threads = [t for t in connector.bots["bot"].threads if isinstance(t["card"], dict)]
+            await load.admin_steps(http, target, threads[0], load.Clicks())  # warm-up, not counted
+            if args.outbox:
+                services.worker.start()
+            clicks, reads[:] = load.Clicks(), []
+            profile = cProfile.Profile() if args.profile else None
+            cpu = time.process_time()
+            if profile is not None:
+                profile.enable()
+            await load.invoke_round(http, target, threads[1:], args.concurrency, clicks)
+            if profile is not None:
+                profile.disable()
+            if args.outbox:  # what the clicks queued and the worker has not done yet, done now
+                await services.worker.stop()
+                await services.worker.run_until_idle()
+            cpu = time.process_time() - cpu
+        await server.close()
+    await connector_server.close()
+    latencies = clicks.latencies
+    print(
+        f"{settings.storage_backend}: {len(latencies)} clicks at concurrency {args.concurrency}, outbox "
+        f"{'on' if args.outbox else 'off'}: p50 {percentile(latencies, 0.5):.2f} ms, "
+        f"p90 {percentile(latencies, 0.9):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms, "
+        f"CPU per click (client included) {cpu / len(latencies) * 1000:.2f} ms"
+    )
+    if reads:
+        print(
+            f"store reads: {len(reads)}, mean {statistics.fmean(reads) * 1000:.2f} ms, "
+            f"p50 {percentile(reads, 0.5):.2f} ms, p90 {percentile(reads, 0.9):.2f} ms"
+        )
+    if profile is not None:
+        pstats.Stats(profile).sort_stats(args.profile).print_stats(40)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--redis", default="", help="redis://… for the Redis store (else the embedded one)")
+    parser.add_argument("--cases", type=int, default=30, help="cases clicked through (5 clicks each)")
+    parser.add_argument("--concurrency", type=int, default=1, help="cards clicked at once")
+    parser.add_argument("--outbox", action="store_true", help="run the outbox worker while clicking")
+    parser.add_argument("--time-reads", action="store_true", help="time each embedded-store read")
+    parser.add_argument("--profile", choices=["tottime", "cumulative"], help="cProfile the clicks")
+    asyncio.run(run(parser.parse_args()))
