@@ -244,7 +244,6 @@ async def build_app_services(settings: Settings, *, clock: Clock | None = None) 
         poll_seconds=settings.outbox_poll_seconds,
         lease=lease,
         policy=retry_policy(settings),
-        yield_to=adapter.foreground.wait_quiet,
     )
     references = BatchReferences(stores.references)  # jobs read them once per outbox batch
     sender = ProactiveSender(

@@ -35,7 +35,6 @@ from msrest.universal_http import requests as msrest_requests
 
 from adapters.connector_clients import attach, install_deferred_connector_clients
 from adapters.connector_transport import ConnectorTransport
-from adapters.foreground import Foreground
 from adapters.inbound_auth import AuthFailed, GuardedAuthentication, ServiceUrlPolicy
 from adapters.model_codec import to_json
 from adapters.openid_keys import KeyCache, install_key_cache
@@ -107,7 +106,6 @@ class FixedCloudAdapter(CloudAdapter):
         self.max_bytes = settings.max_request_bytes
         self.max_depth = settings.max_json_depth
         self.refusals = RefusalLog()
-        self.foreground = Foreground()
 
     async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
@@ -125,8 +123,7 @@ class FixedCloudAdapter(CloudAdapter):
             return self._refuse(request, exc.status, exc.reason)
         except AuthFailed as exc:
             return self._refuse(request, HTTPStatus.UNAUTHORIZED, f"not authenticated ({exc.reason})")
-        with self.foreground.turn():
-            invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
         return web.json_response(data=_json_body(invoke_response.body), status=int(invoke_response.status))

@@ -11,7 +11,6 @@ Claims are atomic in the store, so several replicas on one Redis never run the s
 once. Each item ends in ONE store write (`DueIndex.settle`): its removal or reschedule, the
 send markers of what it sent and the follow-ups it planned (see outbox_scope.py). The lease only covers a replica that died mid-item (kill -9): the item is due again when
 it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
-Before each batch the loop gives way to the turns in flight (`yield_to`, adapters/foreground.py).
 """
 
 from __future__ import annotations
@@ -99,9 +98,7 @@ class OutboxWorker:
         batch: int = 20,
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
-        yield_to: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        self._yield_to = yield_to
         self._due = due
         self._clock = clock
         self._poll_seconds = poll_seconds
@@ -243,8 +240,6 @@ class OutboxWorker:
     async def _loop(self) -> None:
         while not self._stopping:  # a cancellation a job swallowed still ends the loop here
             try:
-                if self._yield_to is not None:
-                    await self._yield_to()
                 claimed, _ = await self._run_batch()
             except StoreUnavailable as error:
                 log.warning("outbox paused: store unavailable (%s)", error)

@@ -3,7 +3,6 @@ backoff (not the lease), brings back what waits sooner, and dead-letters what ke
 
 from __future__ import annotations
 
-import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -67,39 +66,3 @@ def test_the_backoff_doubles_with_jitter_honours_retry_after_and_stops_at_attemp
     assert not policy.exhausted(3, start, start + timedelta(minutes=59))
     assert policy.exhausted(4, start, start)
     assert policy.exhausted(1, start, start + timedelta(hours=1))
-
-
-async def test_the_running_outbox_gives_way_to_a_turn_in_flight(start_bot, settings_for):
-    """The production app's worker loop waits for a turn people wait on, then runs the item."""
-    bot = await start_bot(settings_for(outbox_poll_seconds=0.01))
-    worker, due, clock = bot.services.worker, bot.services.stores.due, bot.clock
-    foreground = bot.services.adapter.foreground
-    ran = asyncio.Event()
-
-    async def handle(item):
-        ran.set()
-
-    worker.register("job", handle)
-    with foreground.turn():
-        foreground.max_wait = 3600.0  # this turn is never too long: only its end lets the item go
-        await due.schedule("after-the-turn", clock(), {"kind": "job"})
-        worker.wake()
-        await asyncio.sleep(0.5)  # ~50 polls: time enough to run it, were the turn not in flight
-        assert not ran.is_set()
-    await asyncio.wait_for(ran.wait(), timeout=10)
-
-
-async def test_under_steady_turns_the_outbox_still_runs_after_its_max_wait(start_bot, settings_for):
-    bot = await start_bot(settings_for(outbox_poll_seconds=0.01))
-    worker, due, clock = bot.services.worker, bot.services.stores.due, bot.clock
-    foreground = bot.services.adapter.foreground
-    ran = asyncio.Event()
-
-    async def handle(item):
-        ran.set()
-
-    worker.register("job", handle)
-    with foreground.turn():  # a turn that stays in flight the whole time
-        await due.schedule("despite-the-load", clock(), {"kind": "job"})
-        worker.wake()
-        await asyncio.wait_for(ran.wait(), timeout=10)
