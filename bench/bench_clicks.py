@@ -83,11 +83,7 @@ async def run(args: argparse.Namespace) -> None:
             "bot", str(server.make_url("/api/messages")), True, str(connector_server.make_url("/bot"))
         )
         async with ClientSession() as http:
-            mention = {"type": "mention", "mentioned": load.BOT, "text": f"<at>{load.BOT['name']}</at>"}
-            await load.post(http, target, load.channel(
-                target, f"{load.CENTRAL};messageid=1", type="message", entities=[mention],
-                text=f"<at>{load.BOT['name']}</at> koppla kanal", deliveryMode="expectReplies",
-            ))  # fmt: skip
+            await load.link_central_channel(http, target)
             for user in range(args.cases + 1):
                 await load.intake(http, target, user)
             await services.worker.run_until_idle()  # the case cards are posted

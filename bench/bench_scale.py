@@ -227,11 +227,7 @@ async def run_store(store: str, sizes: list[int], sweep: int) -> list[SizeResult
             service_url = str(connector_server.make_url("/bot"))
             target = load.Target("bot", str(server.make_url("/api/messages")), True, service_url)
             async with ClientSession() as http:
-                mention = {"type": "mention", "mentioned": load.BOT, "text": f"<at>{load.BOT['name']}</at>"}
-                await load.post(http, target, load.channel(
-                    target, f"{load.CENTRAL};messageid=1", type="message", entities=[mention],
-                    text=f"<at>{load.BOT['name']}</at> koppla kanal", deliveryMode="expectReplies",
-                ))  # fmt: skip
+                await load.link_central_channel(http, target)
                 bench = Bench(store, redis, server.app[SERVICES], http, target, sweep)
                 for size in sizes:
                     result = SizeResult(size, await bench.populate(size))

@@ -182,16 +182,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> list[Proc]:
             for proc in procs:  # link the central channel, then one warm-up intake per user
                 target = targets[proc.name]
                 if target.ours:
-                    conversation = f"{load.CENTRAL};messageid=1"
-                    words = f"<at>{load.BOT['name']}</at> koppla kanal"
-                    mention = {
-                        "type": "mention",
-                        "mentioned": load.BOT,
-                        "text": f"<at>{load.BOT['name']}</at>",
-                    }
-                    activity = load.channel(target, conversation, type="message", text=words,
-                                            entities=[mention], deliveryMode="expectReplies")  # fmt: skip
-                    linked = await load.post(http, target, activity)
+                    linked = await load.link_central_channel(http, target)
                     if "central" not in str(linked):
                         raise RuntimeError(f"{proc.name}: could not link the central channel: {linked}")
                 await load.intake_round(http, target, args.users, 1)

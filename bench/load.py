@@ -96,6 +96,16 @@ def _submit_data(body: Any) -> dict[str, Any]:
     raise RuntimeError(f"no summary card with Skicka: {_texts(body)[:300]}")
 
 
+async def link_central_channel(http: ClientSession, target: Target) -> Any:
+    """An admin types `@bot koppla kanal` in the central channel (its first thread); the answer."""
+    mention = {"type": "mention", "mentioned": BOT, "text": f"<at>{BOT['name']}</at>"}
+    activity = channel(
+        target, f"{CENTRAL};messageid=1", type="message", entities=[mention],
+        text=f"<at>{BOT['name']}</at> koppla kanal", deliveryMode="expectReplies",
+    )  # fmt: skip
+    return await post(http, target, activity)
+
+
 async def intake(http: ClientSession, target: Target, user: int) -> int:
     """One type A intake (6 turns); returns the number of turns."""
     if not target.ours:

@@ -83,11 +83,7 @@ async def main(redis_url: str) -> None:
 
         async with ClientSession() as http:
             print(f"{settings.storage_backend}: linking the central channel")
-            mention = {"type": "mention", "mentioned": load.BOT, "text": f"<at>{load.BOT['name']}</at>"}
-            await original(http, target, load.channel(
-                target, f"{load.CENTRAL};messageid=1", type="message", entities=[mention],
-                text=f"<at>{load.BOT['name']}</at> koppla kanal", deliveryMode="expectReplies",
-            ))  # fmt: skip
+            await load.link_central_channel(http, target)  # before load.post is traced
             load.post = traced
             try:
                 for label in ("first case of a new user", "a returning user's next case"):

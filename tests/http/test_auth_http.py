@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import jwt
@@ -19,13 +18,6 @@ from tests.support.activities import ANNA, personal_activity, reply_text
 from tests.support.openid_host import KEY_ID, OpenIdHost
 
 APP_ID = "00000000-0000-0000-0000-00000000a11d"
-
-
-@pytest.fixture
-async def key_host() -> AsyncIterator[OpenIdHost]:
-    host = await OpenIdHost().start()
-    yield host
-    await host.close()
 
 
 @pytest.fixture

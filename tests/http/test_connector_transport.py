@@ -5,7 +5,6 @@ each call is made once (the outbox is the one retry layer), and credentials sign
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from botframework.connector.auth import MicrosoftAppCredentials
 
 from adapters.proactive import DeliveryFailed
 from domain.ports import user_reference_key
-from tests.support.openid_host import OpenIdHost
 
 CONVERSATION = "a:personal-anna"
 KEY = user_reference_key("29:anna")
@@ -93,13 +91,6 @@ async def test_a_service_url_outside_the_allow_list_is_never_called(bot) -> None
     failure = await failed_send(bot)
     assert "ForeignServiceUrl" in str(failure)
     assert bot.connector.authorizations == []
-
-
-@pytest.fixture
-async def key_host() -> AsyncIterator[OpenIdHost]:
-    host = await OpenIdHost().start()
-    yield host
-    await host.close()
 
 
 async def test_credentials_sign_every_call_with_their_current_token(

@@ -7,7 +7,6 @@ middleware as before, and the app's ProactiveSender — and compares what arrive
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -27,7 +26,6 @@ from adapters.inbound_auth import _GuardedConnectorFactory
 from adapters.metrics import REGISTRY
 from adapters.model_codec import from_json
 from tests.support.numbers import personnummer
-from tests.support.openid_host import OpenIdHost
 
 USER_KEY, CHANNEL_KEY, CHANNEL = "user:aad-anna", "channel:19:central@thread.tacv2", "19:central@thread.tacv2"
 NUMBER = personnummer("470815", "238")  # synthetic, valid check digit
@@ -200,13 +198,6 @@ async def test_one_client_serves_every_call_to_a_service_url(bot, monkeypatch) -
 
 def delivered(operation: str) -> float:
     return REGISTRY.get_sample_value("sid_delivery_duration_seconds_count", {"operation": operation}) or 0.0
-
-
-@pytest.fixture
-async def key_host() -> AsyncIterator[OpenIdHost]:
-    host = await OpenIdHost().start()
-    yield host
-    await host.close()
 
 
 async def test_authenticated_calls_carry_the_apps_token(
