@@ -14,27 +14,9 @@ from typing import Any
 import jwt
 import pytest
 
+from tests.http.conftest import APP_ID
 from tests.support.activities import ANNA, personal_activity, reply_text
 from tests.support.openid_host import KEY_ID, OpenIdHost
-
-APP_ID = "00000000-0000-0000-0000-00000000a11d"
-
-
-@pytest.fixture
-def auth_settings(settings_for, key_host):
-    def make(**overrides: Any):
-        values: dict[str, Any] = {
-            "app_id": APP_ID,
-            "app_password": "not-a-real-secret",
-            "app_tenant_id": "tenant-vnl",
-            "allowed_tenant_ids": "tenant-vnl",
-            "openid_metadata_url": key_host.metadata_url,
-            "allowed_service_url_hosts": "127.0.0.1",
-            **overrides,
-        }
-        return settings_for(**values)
-
-    return make
 
 
 async def _post(bot, activity: dict[str, Any], token: str | None) -> int:

@@ -94,7 +94,7 @@ async def test_a_service_url_outside_the_allow_list_is_never_called(bot) -> None
 
 
 async def test_credentials_sign_every_call_with_their_current_token(
-    start_bot, settings_for, key_host, monkeypatch
+    start_bot, auth_settings, monkeypatch
 ) -> None:
     """Authenticated mode: the credentials are asked for each call (they cache and refresh their
     own token; Entra ID is out of reach here, so the token fetch is a stand-in)."""
@@ -102,15 +102,7 @@ async def test_credentials_sign_every_call_with_their_current_token(
     monkeypatch.setattr(
         MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: next(issued)
     )
-    settings = settings_for(
-        app_id="00000000-0000-0000-0000-00000000a11d",
-        app_password="not-a-real-secret",
-        app_tenant_id="tenant-vnl",
-        allowed_tenant_ids="tenant-vnl",
-        openid_metadata_url=key_host.metadata_url,
-        allowed_service_url_hosts="127.0.0.1",
-    )
-    bot = await start_bot(settings)
+    bot = await start_bot(auth_settings())
     await remember(bot, bot.connector.url)
     for _ in range(2):
         await bot.services.sender.send(KEY, Activity(type="message", text="Ditt ärende är tilldelat."))

@@ -25,11 +25,11 @@ from adapters.bot_adapter import FixedCloudAdapter
 from adapters.inbound_auth import _GuardedConnectorFactory
 from adapters.metrics import REGISTRY
 from adapters.model_codec import from_json
+from tests.http.conftest import APP_ID
 from tests.support.numbers import personnummer
 
 USER_KEY, CHANNEL_KEY, CHANNEL = "user:aad-anna", "channel:19:central@thread.tacv2", "19:central@thread.tacv2"
 NUMBER = personnummer("470815", "238")  # synthetic, valid check digit
-APP_ID = "00000000-0000-0000-0000-00000000a11d"
 
 
 def reference(service_url: str, conversation: dict[str, Any]) -> dict[str, Any]:
@@ -200,9 +200,7 @@ def delivered(operation: str) -> float:
     return REGISTRY.get_sample_value("sid_delivery_duration_seconds_count", {"operation": operation}) or 0.0
 
 
-async def test_authenticated_calls_carry_the_apps_token(
-    start_bot, settings_for, key_host, monkeypatch
-) -> None:
+async def test_authenticated_calls_carry_the_apps_token(start_bot, auth_settings, monkeypatch) -> None:
     """With an app id every call (send, reply, update, new thread) is signed by the app's own
     credentials for the channel's scope (Entra ID is out of reach: the token is a stand-in)."""
     monkeypatch.setattr(
@@ -210,15 +208,7 @@ async def test_authenticated_calls_carry_the_apps_token(
         "get_access_token",
         lambda self, force_refresh=False: f"for-{self.microsoft_app_id}-{self.oauth_scope}",
     )
-    settings = settings_for(
-        app_id=APP_ID,
-        app_password="not-a-real-secret",
-        app_tenant_id="tenant-vnl",
-        allowed_tenant_ids="tenant-vnl",
-        openid_metadata_url=key_host.metadata_url,
-        allowed_service_url_hosts="127.0.0.1",
-    )
-    bot = await start_bot(settings)
+    bot = await start_bot(auth_settings())
     await remember(bot)
     sender = bot.services.sender
     conversation_id, card_id = await sender.start_thread(CHANNEL_KEY, card())
