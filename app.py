@@ -190,12 +190,12 @@ THREAD_SWITCH_SECONDS = 0.001
 
 
 def hand_over_the_gil_sooner() -> None:
-    """The SQLite store's thread and the outbox's HTTP calls (msrest's requests, on the
-    executor) each need the GIL a few times per call (sqlite3 lets go of it around every
-    statement). While the event loop thread runs Python, a thread that wants the GIL back waits
-    up to the switch interval, 5 ms by default, each time: a card click's store round trips
-    then took 10-20 ms on a busy loop, hundreds in the tails. 1 ms bounds that wait; the loop
-    thread gives the GIL up more often only while another thread is waiting for it."""
+    """The SQLite store's threads (a batch's COMMIT, scans) need the GIL back after each
+    statement (sqlite3 lets go of it around every one). While the event loop thread runs Python,
+    a thread that wants the GIL back waits up to the switch interval, 5 ms by default, each time:
+    a card click's store round trips took 10-20 ms on a busy loop, hundreds in the tails, when
+    all of them ran on the store's thread. 1 ms bounds that wait; the loop thread gives the GIL
+    up more often only while another thread is waiting for it."""
     if sys.getswitchinterval() > THREAD_SWITCH_SECONDS:
         sys.setswitchinterval(THREAD_SWITCH_SECONDS)
 

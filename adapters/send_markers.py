@@ -105,5 +105,5 @@ class SqliteSendMarkers:
     async def lookup(self, key: str) -> tuple[str, Any] | None:
         now = to_micros(self._clock())
         query = "SELECT body FROM send_markers WHERE key = ? AND expires_at > ?"
-        row = await self._db.read(lambda conn: conn.execute(query, (key, now)).fetchone())
+        row = await self._db.read_now(lambda conn: conn.execute(query, (key, now)).fetchone())
         return parse_marker(row[0] if row else None)

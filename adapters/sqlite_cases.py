@@ -90,7 +90,7 @@ class SqliteCases:
         return await self._one("SELECT body FROM cases WHERE number = ?", number)
 
     async def _one(self, query: str, value: str) -> Case | None:
-        row = await self._db.read(lambda conn: conn.execute(query, (value,)).fetchone())
+        row = await self._db.read_now(lambda conn: conn.execute(query, (value,)).fetchone())
         return None if row is None else bind_case(Case.model_validate_json(row[0]))
 
     async def update(self, case: Case, follow: FollowUps = NO_FOLLOW_UPS) -> Case:
@@ -154,7 +154,7 @@ class SqliteCases:
             ).fetchone()
             return int(count), None if row is None else str(row[0])
 
-        count, body = await self._db.read(read, snapshot=True)  # the count and the case from one commit
+        count, body = await self._db.read_now(read, snapshot=True)  # the count and the case from one commit
         return RecentFilings(count, None if body is None else bind_case(Case.model_validate_json(body)))
 
     async def idle(
@@ -182,5 +182,5 @@ class SqliteCases:
             ).fetchall()
             return total, rows
 
-        total, rows = await self._db.read(page, snapshot=True)  # the total and the page agree
+        total, rows = await self._db.read_now(page, snapshot=True)  # the total and the page agree
         return IdlePage(total, [IdleEntry(case_id, from_micros(at)) for case_id, at in rows])

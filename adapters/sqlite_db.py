@@ -1,13 +1,17 @@
-"""Two SQLite connections, each on its own worker thread: the embedded store's engine room.
+"""The embedded store's engine room: one writing connection, and readers beside it.
 
-sqlite3 blocks, so every call runs on a dedicated single-thread executor and the event loop never
-waits on the disk. The writer's thread does every write, the schema, the one-time VACUUM and the
-WAL checkpoints, so there is one writing connection and no locking inside the process; writes
-that arrive while a commit is on disk share the next commit (sqlite_group_commit.py). Reads run
-on a query_only connection on a second thread (sqlite_reader.py), so they do not wait for that
-commit's fsync. Across processes WAL mode lets readers run beside a writer, and every write
-transaction starts with BEGIN IMMEDIATE, so two processes on one file take turns instead of
-deadlocking or double-claiming; the reader never takes the write lock, so it adds no turn-taking.
+The event loop never waits on the disk; what waits runs on a thread. The writer's connection
+does every write: a batch's statements run on the event loop (they only touch the page cache,
+and the write lock is tried without waiting), its COMMIT, the fsync, on the writer's thread
+(sqlite_group_commit.py). That thread also does the schema, the one-time VACUUM, the WAL
+checkpoints, and a whole batch when another process holds the write lock. One writing connection
+means no locking inside the process; writes that arrive while a commit is on disk share the next
+commit. `asyncio.Lock` `_writer` keeps the loop and the thread from using the connection at once.
+
+Reads run on query_only connections (sqlite_reader.py): a read by key on the event loop, a scan on
+the reader's thread; neither waits for a commit's fsync. Across processes WAL mode lets readers
+run beside a writer, and every write transaction starts with BEGIN IMMEDIATE, so two processes on
+one file take turns instead of deadlocking or double-claiming; readers never take the write lock.
 """
 
 from __future__ import annotations
@@ -20,7 +24,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from adapters.sqlite_group_commit import GroupCommit, Outcome, ThenRead, Write, commit_batch, unavailable
+from adapters.sqlite_group_commit import (
+    GroupCommit,
+    Outcome,
+    ThenRead,
+    Write,
+    after_commit,
+    commit_batch,
+    commit_or_redo,
+    unavailable,
+    write_without_waiting,
+)
 from adapters.sqlite_reader import SqliteReader
 from adapters.sqlite_schema import create_schema
 from domain.ports import StoreUnavailable
@@ -43,6 +57,7 @@ class SqliteDatabase:
         self._busy_timeout = busy_timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
         self._conn: sqlite3.Connection | None = None
+        self._writer = asyncio.Lock()  # the connection is used by one side at a time
         self._closed = False
         self._group = GroupCommit(self._commit)
         self._reader = SqliteReader(path, busy_timeout)
@@ -60,7 +75,10 @@ class SqliteDatabase:
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
+        # Used from the event loop and the writer's thread, never both at once (`_writer`).
+        conn = sqlite3.connect(
+            self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a commit the bot has acknowledged survives a power cut, not just a crash.
@@ -117,19 +135,32 @@ class SqliteDatabase:
             raise unavailable(exc) from exc
 
     async def read(self, fn: Callable[[sqlite3.Connection], R], *, snapshot: bool = False) -> R:
-        """Run `fn` on the reader: it sees every write acknowledged before it started, and does
-        not wait for a commit on disk. Each statement sees one snapshot; `snapshot=True` when
-        several statements of `fn` must agree (the writer may commit between them)."""
+        """Run `fn` on the reader's thread: it sees every write acknowledged before it started,
+        and does not wait for a commit on disk. Each statement sees one snapshot; `snapshot=True`
+        when several statements of `fn` must agree (the writer may commit between them)."""
         return await self._reader.read(fn, snapshot)
 
+    async def read_now(self, fn: Callable[[sqlite3.Connection], R], *, snapshot: bool = False) -> R:
+        """`read`, but on the event loop: for reads by key, a few rows, microseconds (a case, a
+        few documents), where a hop to a thread and back cost more than the read. Sees the same
+        data as `read`. A scan, whose length grows with the data, belongs in `read`."""
+        return await self._reader.read_now(fn, snapshot)
+
     async def ping(self) -> None:
-        """Both connections answer. The writer's thread too: reads no longer pass through it, so
+        """Every connection answers. The writer's thread too: reads do not pass through it, so
         without this a writer stuck on the disk would leave /readyz saying ready."""
-        await asyncio.gather(self.read(_schema_rows), self._run(lambda: _schema_rows(self._connection())))
+        await asyncio.gather(
+            self.read(_schema_rows), self.read_now(_schema_rows), self._on_writer(_schema_rows)
+        )
 
     async def checkpoint(self) -> bool:
-        """`_truncate_wal` on the writer's connection (the reader is query_only)."""
-        return await self._run(lambda: _truncate_wal(self._connection()))
+        """`_truncate_wal` on the writer's connection (the readers are query_only)."""
+        return await self._on_writer(_truncate_wal)
+
+    async def _on_writer(self, fn: Callable[[sqlite3.Connection], R]) -> R:
+        """`fn` on the writer's connection and thread, once no batch is using it."""
+        async with self._writer:
+            return await self._run(lambda: fn(self._connection()))
 
     async def write(self, fn: Callable[[sqlite3.Connection], R]) -> R:
         """Run `fn` as one BEGIN IMMEDIATE transaction would (any exception rolls back all of
@@ -140,13 +171,26 @@ class SqliteDatabase:
     async def write_then_read(
         self, fn: Callable[[sqlite3.Connection], R], read: Callable[[sqlite3.Connection, R], S]
     ) -> tuple[R, S]:
-        """`write(fn)`, then `read(conn, fn's result)` once its commit is durable, in one hop to
-        the store thread (see ThenRead)."""
+        """`write(fn)`, then `read(conn, fn's result)` on the writer's connection once its
+        commit is durable, before this one wait ends (see ThenRead)."""
         result: tuple[R, S] = await self._group.write(ThenRead(fn, read))
         return result
 
     async def _commit(self, fns: list[Write]) -> list[Outcome]:
-        return await self._run(lambda: commit_batch(self._connection(), fns))
+        """One batch: its statements here on the loop, its COMMIT on the writer's thread; all of
+        it there when the write lock is taken or the engine failed (see sqlite_group_commit)."""
+        async with self._writer:
+            if self._closed:
+                raise StoreUnavailable("sqlite store is closed")
+            conn = self._connection()
+            outcomes = write_without_waiting(conn, fns, round(self._busy_timeout * 1000))
+            if outcomes is None:
+                return await self._run(lambda: commit_batch(conn, fns))
+            if conn.in_transaction:  # else no write held: rolled back, nothing to make durable
+                redone = await self._run(lambda: commit_or_redo(conn, fns))
+                if redone is not None:
+                    return redone
+            return after_commit(conn, fns, outcomes)
 
     async def close(self, drain_timeout: float = 10.0) -> None:
         """Commit the writes already accepted and close, in bounded time: a caller that keeps
@@ -170,7 +214,8 @@ class SqliteDatabase:
             try:
                 await self._reader.close()  # after the reads on its thread now, if any
             finally:
-                await self._run(close_connection)  # after the batch on the thread now, if any
+                async with self._writer:  # after the batch now, if any
+                    await self._run(close_connection)
         finally:
             self._closed = True
             self._executor.shutdown(wait=True)

@@ -65,7 +65,7 @@ class SqliteDocuments:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
-        return _documents(await self._db.read(lambda conn: _document_rows(conn, keys)))
+        return _documents(await self._db.read_now(lambda conn: _document_rows(conn, keys)))
 
     async def write(self, changes: Mapping[str, dict[str, Any]]) -> None:
         if not changes:
@@ -146,7 +146,7 @@ class SqliteReferences:
 
     async def get(self, key: str) -> dict[str, Any] | None:
         query = "SELECT body FROM conversation_refs WHERE key = ?"
-        row = await self._db.read(lambda conn: conn.execute(query, (key,)).fetchone())
+        row = await self._db.read_now(lambda conn: conn.execute(query, (key,)).fetchone())
         return None if row is None else dict(json.loads(row[0]))
 
 

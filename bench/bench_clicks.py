@@ -1,7 +1,7 @@
 """Admin clicks in-process: CPU and latency per click, with the outbox off or on.
 
     .venv/bin/python bench/bench_clicks.py [--redis redis://127.0.0.1:6379/0] [--cases 30]
-        [--concurrency 1] [--outbox] [--time-reads] [--profile tottime|cumulative]
+        [--concurrency 1] [--outbox] [--time-store] [--profile tottime|cumulative]
 
 Runs the real app in-process (create_app, loopback HTTP, the stand-in connector of
 bench/connector.py), files `--cases` type A cases, posts their cards, and then clicks the five
@@ -9,9 +9,9 @@ admin steps on each, `--concurrency` cards at a time (bench/load.py, as bench_tu
 Without `--outbox` the worker is stopped while clicking, so the figures are the clicks' own turns;
 with it the worker runs meanwhile, and the CPU figure includes draining what the clicks queued.
 The client shares the process and its CPU: compare runs of this script (e.g. two checkouts,
-alternating), not its absolute numbers with bench_turns.py's. `--time-reads` also times every
-read of the embedded store (SqliteDatabase.read, await to result); `--profile` prints cProfile's
-top functions for the clicks.
+alternating), not its absolute numbers with bench_turns.py's. `--time-store` also times every
+read and every write of the embedded store (SqliteDatabase's read, read_now, write and
+write_then_read, await to result); `--profile` prints cProfile's top functions for the clicks.
 """
 
 from __future__ import annotations
@@ -43,18 +43,25 @@ from config import load_settings  # noqa: E402
 UNLIMITED = 1_000_000  # the per-person caps are checked on every turn, but never reached here
 
 
-def time_reads(reads: list[float]) -> None:
-    """Wrap SqliteDatabase.read so that each read's latency lands in `reads`."""
-    original = SqliteDatabase.read
+def time_store(reads: list[float], writes: list[float]) -> None:
+    """Wrap SqliteDatabase's reads and writes so that each one's latency lands in its list."""
 
-    async def timed(self: SqliteDatabase, fn: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await original(self, fn, **kwargs)
-        finally:
-            reads.append(time.perf_counter() - started)
+    def timed(name: str, into: list[float]) -> None:
+        original = getattr(SqliteDatabase, name)
 
-    SqliteDatabase.read = timed  # type: ignore[method-assign]
+        async def wrapper(self: SqliteDatabase, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await original(self, *args, **kwargs)
+            finally:
+                into.append(time.perf_counter() - started)
+
+        setattr(SqliteDatabase, name, wrapper)
+
+    for name in ("read", "read_now"):
+        timed(name, reads)
+    for name in ("write", "write_then_read"):
+        timed(name, writes)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -67,8 +74,9 @@ async def run(args: argparse.Namespace) -> None:
     connector_server = TestServer(make_app(connector), host="127.0.0.1")
     await connector_server.start_server()
     reads: list[float] = []
-    if args.time_reads:
-        time_reads(reads)
+    writes: list[float] = []
+    if args.time_store:
+        time_store(reads, writes)
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(
             _env_file=None, data_dir=Path(data), outbox_poll_seconds=0, redis_url=args.redis,
@@ -91,7 +99,7 @@ async def run(args: argparse.Namespace) -> None:
             await load.admin_steps(http, target, threads[0], load.Clicks())  # warm-up, not counted
             if args.outbox:
                 services.worker.start()
-            clicks, reads[:] = load.Clicks(), []
+            clicks, reads[:], writes[:] = load.Clicks(), [], []
             profile = cProfile.Profile() if args.profile else None
             cpu = time.process_time()
             if profile is not None:
@@ -112,11 +120,13 @@ async def run(args: argparse.Namespace) -> None:
         f"p90 {percentile(latencies, 0.9):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms, "
         f"CPU per click (client included) {cpu / len(latencies) * 1000:.2f} ms"
     )
-    if reads:
-        print(
-            f"store reads: {len(reads)}, mean {statistics.fmean(reads) * 1000:.2f} ms, "
-            f"p50 {percentile(reads, 0.5):.2f} ms, p90 {percentile(reads, 0.9):.2f} ms"
-        )
+    for kind, times in (("reads", reads), ("writes", writes)):
+        if times:
+            print(
+                f"store {kind}: {len(times)}, mean {statistics.fmean(times) * 1000:.2f} ms, "
+                f"p50 {percentile(times, 0.5):.2f} ms, p90 {percentile(times, 0.9):.2f} ms, "
+                f"p99 {percentile(times, 0.99):.2f} ms"
+            )
     if profile is not None:
         pstats.Stats(profile).sort_stats(args.profile).print_stats(40)
 
@@ -129,6 +139,6 @@ if __name__ == "__main__":
     parser.add_argument("--cases", type=int, default=30, help="cases clicked through (5 clicks each)")
     parser.add_argument("--concurrency", type=int, default=1, help="cards clicked at once")
     parser.add_argument("--outbox", action="store_true", help="run the outbox worker while clicking")
-    parser.add_argument("--time-reads", action="store_true", help="time each embedded-store read")
+    parser.add_argument("--time-store", action="store_true", help="time each embedded-store read and write")
     parser.add_argument("--profile", choices=["tottime", "cumulative"], help="cProfile the clicks")
     asyncio.run(run(parser.parse_args()))

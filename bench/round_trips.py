@@ -4,7 +4,7 @@
 
 Runs the real app in-process (create_app, loopback HTTP, expectReplies) with the outbox worker
 off, wraps every async method of every store port with a counter, and prints which calls each
-turn made. A port call is one round trip: one hop to the SQLite thread (writes may share a commit)
+turn made. A port call is one round trip: one SQLite read or write (writes may share a commit)
 or one Redis command, pipeline or Lua script.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
+import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -12,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from adapters.sqlite_db import SqliteDatabase
-from adapters.sqlite_group_commit import GroupCommit, ThenRead, Write, commit_batch
+from adapters.sqlite_group_commit import (
+    GroupCommit,
+    ThenRead,
+    Write,
+    commit_batch,
+    commit_or_redo,
+    write_without_waiting,
+)
 from domain.ports import StoreUnavailable, VersionConflict
 
 
@@ -159,3 +167,96 @@ def test_a_batch_of_any_size_leaves_no_transaction_open(tmp_path: Path, size: in
     conn = _connection(tmp_path / f"e{size}.sqlite3")
     commit_batch(conn, [_insert(f"k{n}", n) for n in range(size)])
     assert not conn.in_transaction
+
+
+async def test_a_batch_runs_its_statements_on_the_event_loop_and_commits_on_the_writers_thread(
+    tmp_path: Path,
+) -> None:
+    """sqlite3 hands the GIL over around every statement; on a thread each handover could wait
+    for the busy event loop. Only the COMMIT, which waits for the disk, leaves the loop."""
+    db = await SqliteDatabase.open(tmp_path / "where.sqlite3")
+    try:
+        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+        ran: list[tuple[str, str]] = []
+
+        def traced(conn: sqlite3.Connection) -> int:
+            conn.set_trace_callback(lambda sql: ran.append((sql.split()[0], threading.current_thread().name)))
+            return int(conn.execute("INSERT INTO t VALUES ('a', 1)").rowcount)
+
+        assert list(await asyncio.gather(db.write(traced), db.write(_insert("b", 2)))) == [1, 1]
+        main = threading.main_thread().name
+        assert ("INSERT", main) in ran
+        assert [thread for sql, thread in ran if sql == "COMMIT"] == ["sqlite-store_0"]
+        assert {thread for sql, thread in ran if sql != "COMMIT"} == {main}
+        assert await db.read(_rows) == {"a": 1, "b": 2}
+    finally:
+        await db.close()
+
+
+async def test_a_batch_in_which_no_write_holds_commits_nothing(tmp_path: Path) -> None:
+    db = await SqliteDatabase.open(tmp_path / "none.sqlite3")
+    try:
+        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+        statements: list[str] = []
+
+        def traced_conflict(conn: sqlite3.Connection) -> None:
+            conn.set_trace_callback(statements.append)
+            _conflicting("a")(conn)
+
+        outcomes = await asyncio.gather(
+            db.write(traced_conflict), db.write(_conflicting("b")), return_exceptions=True
+        )
+        assert all(isinstance(outcome, VersionConflict) for outcome in outcomes)
+        assert "COMMIT" not in statements and "ROLLBACK" in statements  # no fsync for nothing
+        assert await db.read(_rows) == {}
+    finally:
+        await db.close()
+
+
+async def test_an_engine_error_in_a_batch_on_the_loop_reruns_each_write_alone(tmp_path: Path) -> None:
+    db = await SqliteDatabase.open(tmp_path / "engine.sqlite3")
+    try:
+        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+        await db.write(_insert("dup", 0))
+        outcomes = await asyncio.gather(
+            db.write(_insert("a", 1)),
+            db.write(_insert("dup", 2)),
+            db.write(_insert("c", 3)),
+            return_exceptions=True,
+        )
+        assert outcomes[0] == 1 and outcomes[2] == 1
+        assert isinstance(outcomes[1], sqlite3.IntegrityError)
+        assert await db.read(_rows) == {"dup": 0, "a": 1, "c": 3}
+    finally:
+        await db.close()
+
+
+def test_a_commit_the_engine_refuses_is_redone_write_by_write(tmp_path: Path) -> None:
+    """A COMMIT can fail after every statement held (here a deferred constraint; on a real disk
+    an I/O error or a full disk): the batch is rolled back and each write runs alone, so only
+    the write at fault fails."""
+    conn = _connection(tmp_path / "f.sqlite3")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("CREATE TABLE child (k TEXT REFERENCES t (k) DEFERRABLE INITIALLY DEFERRED)")
+    orphan: Write = lambda c: c.execute("INSERT INTO child VALUES ('nobody')").rowcount  # noqa: E731
+    fns = [_insert("a", 1), orphan, _insert("c", 3)]
+    outcomes = write_without_waiting(conn, fns, busy_timeout_ms=5000)
+    assert outcomes == [(True, 1), (True, 1), (True, 1)] and conn.in_transaction
+    redone = commit_or_redo(conn, fns)
+    assert redone is not None and [ok for ok, _ in redone] == [True, False, True]
+    assert isinstance(redone[1][1], sqlite3.IntegrityError)
+    assert _rows(conn) == {"a": 1, "c": 3} and not conn.in_transaction
+
+
+def test_a_batch_does_not_wait_on_the_loop_for_another_processs_lock(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    conn = _connection(path)
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert write_without_waiting(conn, [_insert("a", 1)], busy_timeout_ms=5000) is None
+        assert time.monotonic() - started < 1  # not the busy timeout: that wait is the thread's
+        other.execute("ROLLBACK")
+    assert not conn.in_transaction
+    ((timeout,),) = conn.execute("PRAGMA busy_timeout")
+    assert timeout == 5000  # put back for the thread's commit_batch

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,24 +35,30 @@ async def _wait_for(event: threading.Event) -> None:
     assert await asyncio.to_thread(event.wait, GUARD), "the store's thread never got there"
 
 
-async def test_a_read_is_answered_while_a_write_batch_holds_the_writer(db: SqliteDatabase) -> None:
-    writing, release = threading.Event(), threading.Event()
+@contextmanager
+def another_process_writing(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another process on the file, in the middle of a write transaction: while it lasts, a
+    batch of ours waits for the write lock on the writer's thread (under busy_timeout)."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t VALUES ('theirs', 1)")
+        try:
+            yield other
+        finally:
+            if other.in_transaction:
+                other.execute("COMMIT")
 
-    def slow_write(conn: sqlite3.Connection) -> int:
-        conn.execute("INSERT INTO t VALUES ('held', 1)")
-        writing.set()
-        release.wait(GUARD)  # the writer's thread stays here until the test has seen a read done
-        return 1
 
-    write = asyncio.create_task(db.write(slow_write))
-    try:
-        await _wait_for(writing)
-        async with asyncio.timeout(GUARD):
-            assert await db.read(_count) == 0  # answered now, and without the uncommitted row
-    finally:
-        release.set()
-    assert await write == 1
-    assert await db.read(_count) == 1
+async def test_reads_are_answered_while_the_writer_waits_for_the_write_lock(db: SqliteDatabase) -> None:
+    with another_process_writing(db.path):
+        write = asyncio.create_task(db.write(_insert(1)))
+        await asyncio.sleep(0.2)
+        assert not write.done()  # waiting for the lock, on the writer's thread, not on the loop
+        async with asyncio.timeout(GUARD):  # answered now, without anyone's uncommitted row
+            assert await db.read(_count) == 0
+            assert await db.read_now(_count) == 0
+    assert await asyncio.wait_for(write, GUARD) is not None
+    assert await db.read_now(_count) == await db.read(_count) == 2
 
 
 def _insert(n: int) -> Callable[[sqlite3.Connection], object]:
@@ -132,23 +139,38 @@ async def test_a_read_in_flight_at_close_is_answered_and_later_reads_are_unavail
     assert not (tmp_path / "closing.sqlite3-wal").exists()  # both closed: WAL folded in
 
 
-async def test_a_ping_waits_for_a_writer_stuck_on_the_disk(db: SqliteDatabase) -> None:
+async def test_a_ping_waits_for_a_writer_that_cannot_write(db: SqliteDatabase) -> None:
     """/readyz must not say ready while writes cannot go through."""
-    writing, release = threading.Event(), threading.Event()
-
-    def stuck_write(conn: sqlite3.Connection) -> int:
-        writing.set()
-        release.wait(GUARD)
-        return 1
-
-    write = asyncio.create_task(db.write(stuck_write))
-    try:
-        await _wait_for(writing)
+    with another_process_writing(db.path):
+        write = asyncio.create_task(db.write(_insert(1)))
+        await asyncio.sleep(0.1)
         ping = asyncio.create_task(db.ping())
-        assert await db.read(_count) == 0  # the reader answers meanwhile
+        assert await db.read_now(_count) == 0  # the readers answer meanwhile
         await asyncio.sleep(0.2)
         assert not ping.done()  # but the ping waits for the writer
-    finally:
-        release.set()
     await asyncio.wait_for(ping, GUARD)
-    assert await write == 1
+    assert await asyncio.wait_for(write, GUARD) is not None
+
+
+async def test_a_read_by_key_sees_what_a_read_on_the_thread_sees(db: SqliteDatabase) -> None:
+    for n in range(1, 21):
+        await db.write(_insert(n))
+        assert await db.read_now(_count) == n
+    assert await db.read_now(lambda conn: threading.current_thread()) is threading.main_thread()
+    with pytest.raises(StoreUnavailable, match="readonly"):
+        await db.read_now(lambda conn: conn.execute("INSERT INTO t VALUES ('sneaky', 1)"))
+
+
+async def test_a_read_by_key_that_would_wait_runs_on_the_thread_instead(db: SqliteDatabase) -> None:
+    """The event loop's connection never waits (busy timeout 0); what SQLite refuses it as busy
+    (as while a WAL is recovered) is asked again on the reader's thread, which may wait."""
+    ran_on: list[str] = []
+
+    def busy_on_the_loop(conn: sqlite3.Connection) -> int:
+        ran_on.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            raise sqlite3.OperationalError("database is locked")
+        return _count(conn)
+
+    assert await db.read_now(busy_on_the_loop) == 0
+    assert ran_on[0] == threading.main_thread().name and ran_on[1].startswith("sqlite-reader")
