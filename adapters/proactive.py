@@ -16,6 +16,7 @@ middleware, the same requests Teams received when botbuilder ran a proactive tur
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,11 +29,10 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from adapters import metrics
 from adapters.bot_adapter import FixedCloudAdapter
 from adapters.connector_calls import ConnectorCalls
-from adapters.model_codec import from_json
-from adapters.outbox_scope import current_item
+from adapters.outbox_scope import BatchReferences, current_item
 from adapters.outbox_worker import CallFailed, RetryLater
 from adapters.rate_limiter import ConversationRateLimiter
-from domain.ports import SENT_MARKER_TTL, ConversationReferences, SendMarkers
+from domain.ports import SENT_MARKER_TTL, SendMarkers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,7 +103,7 @@ class ProactiveSender:
     def __init__(
         self,
         adapter: FixedCloudAdapter,
-        references: ConversationReferences,
+        references: BatchReferences,
         markers: SendMarkers,
         app_id: str,
         *,
@@ -123,12 +123,19 @@ class ProactiveSender:
         # tenant, not against the channel's per-conversation windows.
         self._creates = ConversationRateLimiter(windows=((1.0, 30),))
 
-    async def _reference(self, key: str) -> ConversationReference:
-        raw = await self._references.get(key)  # once per outbox batch: app.py's BatchReferences
-        if raw is None:
+    async def _reference(self, key: str, conversation_id: str | None = None) -> ConversationReference:
+        """The reference kept under `key`, parsed once per outbox batch and shared, so never
+        changed here (ConnectorCalls addresses copies); with `conversation_id` a copy addressed
+        to that conversation (a thread of the channel)."""
+        reference = await self._references.parsed(key)
+        if reference is None:
             raise DeliveryFailed(f"no conversation reference for {key}", permanent=True)
-        reference = from_json(ConversationReference, raw)
-        return reference
+        if conversation_id is None:
+            return reference
+        addressed = copy.copy(reference)
+        addressed.conversation = copy.copy(reference.conversation)
+        addressed.conversation.id = conversation_id
+        return addressed
 
     async def _call(self, operation: str, conversation_id: str | None, call: Callable[[], Awaitable[T]]) -> T:
         """One attempt, classified. The timeout also bounds a connector that never answers."""
@@ -206,8 +213,7 @@ class ProactiveSender:
         *,
         idempotency_key: str | None = None,
     ) -> str | None:
-        reference = await self._reference(channel_key)
-        reference.conversation.id = conversation_id
+        reference = await self._reference(channel_key, conversation_id)
         result: str | None = await self._once(idempotency_key, lambda: self._send(reference, activity))
         return result
 
@@ -220,8 +226,7 @@ class ProactiveSender:
         self, channel_key: str, conversation_id: str, activity_id: str, activity: Activity
     ) -> None:
         """Replace the card `activity_id` of a thread with `activity`."""
-        reference = await self._reference(channel_key)
-        reference.conversation.id = conversation_id
+        reference = await self._reference(channel_key, conversation_id)
         await self._call(
             "update", conversation_id, lambda: self._connector.update(reference, activity_id, activity)
         )

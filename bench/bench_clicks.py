@@ -100,6 +100,8 @@ async def run(args: argparse.Namespace) -> None:
             if args.outbox:
                 services.worker.start()
             clicks, reads[:], writes[:] = load.Clicks(), [], []
+            bot = connector.bots["bot"]
+            calls_before = bot.sent + bot.updated
             profile = cProfile.Profile() if args.profile else None
             cpu = time.process_time()
             if profile is not None:
@@ -111,6 +113,7 @@ async def run(args: argparse.Namespace) -> None:
                 await services.worker.stop()
                 await services.worker.run_until_idle()
             cpu = time.process_time() - cpu
+            calls = bot.sent + bot.updated - calls_before
         await server.close()
     await connector_server.close()
     latencies = clicks.latencies
@@ -120,6 +123,8 @@ async def run(args: argparse.Namespace) -> None:
         f"p90 {percentile(latencies, 0.9):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms, "
         f"CPU per click (client included) {cpu / len(latencies) * 1000:.2f} ms"
     )
+    if args.outbox:
+        print(f"connector calls (sends and updates) per click: {calls / len(latencies):.2f}")
     for kind, times in (("reads", reads), ("writes", writes)):
         if times:
             print(
