@@ -26,13 +26,25 @@ Clients come from the authentication's connector factory with the claims the SDK
 app id (so they carry the app's credentials and sign each call; anonymous in local mode), behind
 the serviceUrl allow-list (inbound_auth.py), and are kept per service URL (connector_clients.py
 keeps them too; here even the factory lookup is skipped).
+
+The HTTP request is the one the client's generated operation (botframework-connector 4.17.1,
+`ConversationsOperations.reply_to_activity` / `update_activity` / `create_conversation`) makes,
+built here without msrest's per-call machinery (`_request`): the same URL, headers (Accept,
+Content-Type, x-ms-conversation-id on a reply, Content-Length, User-Agent, the credentials'
+Authorization) and body (the client's serializer, json.dumps), on the app's aiohttp session, the
+answer read by the client's deserializer, a failure raised as the operation raises it
+(ErrorResponseException with the response; a connection failure as ClientRequestError). msrest
+formatted the URL twice per call and ran a pipeline of policies around it: ~35 % of a send's CPU
+(bench/README.md). tests/http/test_direct_sends.py compares each call with the SDK's, headers too.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from botbuilder.schema import (
     Activity,
@@ -42,9 +54,14 @@ from botbuilder.schema import (
     InputHints,
 )
 from botframework.connector.auth import AuthenticationConstants, BotFrameworkAuthentication, ClaimsIdentity
+from botframework.connector.models import ErrorResponseException
+from msrest.serialization import Model
 
 from adapters.connector_clients import MAX_SHARED
+from adapters.connector_transport import ConnectorTransport, sign
 from adapters.guard_fields import mask_accounts
+
+_ANSWERED = (200, 201, 202)  # what the generated operations accept; anything else raises
 
 
 def bot_claims(app_id: str) -> ClaimsIdentity:
@@ -57,12 +74,19 @@ def bot_claims(app_id: str) -> ClaimsIdentity:
 class ConnectorCalls:
     """Sends, updates and new conversations on kept connector clients, addressed as botbuilder did."""
 
-    def __init__(self, auth: BotFrameworkAuthentication, app_id: str, locale: str | None = None) -> None:
+    def __init__(
+        self,
+        auth: BotFrameworkAuthentication,
+        app_id: str,
+        transport: ConnectorTransport,
+        locale: str | None = None,
+    ) -> None:
         self._factory = auth.create_connector_factory(bot_claims(app_id))
+        self._transport = transport
         self._locale = locale  # LANGUAGE's pinned locale, or None ("auto")
         self._clients: dict[str, Any] = {}
 
-    async def _conversations(self, service_url: str) -> Any:
+    async def _client(self, service_url: str) -> Any:
         client = self._clients.get(service_url)
         if client is None:
             # The factory refuses a URL outside the allow-list (ForeignServiceUrl), so only
@@ -71,7 +95,33 @@ class ConnectorCalls:
             if len(self._clients) >= MAX_SHARED:
                 self._clients.clear()
             self._clients[service_url] = client
-        return client.conversations
+        return client
+
+    async def _request(
+        self,
+        client: Any,
+        method: str,
+        path: str,
+        body: tuple[Model, str],
+        answer_type: str,
+        conversation_id: str | None = None,
+    ) -> Any:
+        """What the generated operation sends and how it reads the answer (see above). `path`
+        is joined to the client's base URL as msrest's format_url joins it (its ids quoted with
+        nothing kept safe, so no segment of theirs can be a dot segment that urljoin resolves)."""
+        data = json.dumps(client._serialize.body(*body))
+        headers = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
+        if conversation_id is not None:
+            headers["x-ms-conversation-id"] = conversation_id
+        headers["Content-Length"] = str(len(data))  # json.dumps writes ASCII only: chars = bytes
+        headers["User-Agent"] = client.config.user_agent_policy.user_agent
+        if client.config.credentials is not None:
+            sign(client.config.credentials, headers)
+        url = client.config.base_url.rstrip("/") + "/" + path
+        response = await self._transport.request(method, url, headers, data)
+        if response.status_code not in _ANSWERED:
+            raise ErrorResponseException(client._deserialize, response)
+        return client._deserialize(answer_type, response)
 
     def _addressed(self, activity: Activity, reference: ConversationReference) -> Activity:
         activity.channel_id = reference.channel_id
@@ -90,9 +140,11 @@ class ConnectorCalls:
         outgoing.type = outgoing.type or ActivityTypes.message
         outgoing.input_hint = outgoing.input_hint or InputHints.accepting_input
         outgoing.id = None
-        conversations = await self._conversations(reference.service_url or "")
-        response = await conversations.reply_to_activity(
-            outgoing.conversation.id, outgoing.reply_to_id, outgoing
+        client = await self._client(reference.service_url or "")
+        conversation_id = outgoing.conversation.id
+        path = f"v3/conversations/{_quoted(conversation_id)}/activities/{_quoted(outgoing.reply_to_id)}"
+        response = await self._request(
+            client, "POST", path, (outgoing, "Activity"), "ResourceResponse", conversation_id
         )
         return response.id if response else ""
 
@@ -100,11 +152,25 @@ class ConnectorCalls:
         """Replace activity `activity_id` of the reference's conversation with `activity`."""
         outgoing = self._addressed(copy.copy(activity), reference)
         outgoing.id = activity_id
-        conversations = await self._conversations(reference.service_url or "")
-        await conversations.update_activity(outgoing.conversation.id, activity_id, outgoing)
+        client = await self._client(reference.service_url or "")
+        path = f"v3/conversations/{_quoted(outgoing.conversation.id)}/activities/{_quoted(activity_id)}"
+        await self._request(client, "PUT", path, (outgoing, "Activity"), "ResourceResponse")
 
     async def create(self, service_url: str, parameters: ConversationParameters) -> tuple[str, str]:
         """Start a conversation (a new channel thread): (conversation id, its first activity's id)."""
-        conversations = await self._conversations(service_url)
-        created = await conversations.create_conversation(parameters)
+        client = await self._client(service_url)
+        created = await self._request(
+            client,
+            "POST",
+            "v3/conversations",
+            (parameters, "ConversationParameters"),
+            "ConversationResourceResponse",
+        )
         return created.id, created.activity_id or str(uuid.uuid4())
+
+
+def _quoted(value: str) -> str:
+    """A path parameter as msrest's Serializer.url writes it (it refuses None too)."""
+    if value is None:
+        raise ValueError("a path parameter must not be None")
+    return quote(str(value), safe="")

@@ -17,6 +17,7 @@ not read (requests did): the bot reaches Teams' connector directly.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -43,6 +44,22 @@ class ConnectorTransport:
             self._session = aiohttp.ClientSession(timeout=self._timeout, trust_env=False)
         return self._session
 
+    async def request(
+        self, method: str, url: str, headers: dict[str, str], data: Any, request: Any = None
+    ) -> ConnectorResponse:
+        """One request on the app's session, the body read whole, failures as msrest raises them
+        (`request`: the msrest ClientRequest it stands for, kept on the response as msrest does)."""
+        try:
+            async with self.session().request(
+                method, url, headers=headers, data=data, allow_redirects=False
+            ) as answer:
+                body = await answer.read()
+        except TimeoutError:
+            raise  # first: aiohttp's timeouts are ClientErrors too, and classify says "timed out"
+        except aiohttp.ClientError as error:
+            raise ClientRequestError(f"Error occurred in request: {type(error).__name__}: {error}") from error
+        return ConnectorResponse(request, answer.status, answer.headers, answer.reason, body)
+
     def adopt(self, client: Any) -> None:
         """Make `client` (a ConnectorClient) send through this session; its policies stay msrest's."""
         config = client.config
@@ -68,13 +85,18 @@ class SignRequests(SansIOHTTPPolicy):
         self._credentials = credentials
 
     def on_request(self, request: Request, **kwargs: Any) -> None:
-        holder = SimpleNamespace(headers={})
-        self._credentials.signed_session(holder)
-        token = holder.headers.get("Authorization")
-        if token:
-            request.http_request.headers["Authorization"] = token
-        else:
-            request.http_request.headers.pop("Authorization", None)
+        sign(self._credentials, request.http_request.headers)
+
+
+def sign(credentials: Any, headers: MutableMapping[str, str]) -> None:
+    """Set (or drop) `headers`' Authorization as the credentials' `signed_session` would."""
+    holder = SimpleNamespace(headers={})
+    credentials.signed_session(holder)
+    token = holder.headers.get("Authorization")
+    if token:
+        headers["Authorization"] = token
+    else:
+        headers.pop("Authorization", None)
 
 
 class ConnectorResponse(AsyncClientResponse):
@@ -113,13 +135,5 @@ class AiohttpSender(AsyncHTTPSender):
         http = request.http_request
         if http.files:
             raise ClientRequestError("multipart uploads are not sent through the connector transport")
-        try:
-            async with self._transport.session().request(
-                http.method, http.url, headers=dict(http.headers), data=http.data, allow_redirects=False
-            ) as answer:
-                body = await answer.read()
-        except TimeoutError:
-            raise  # first: aiohttp's timeouts are ClientErrors too, and classify says "timed out"
-        except aiohttp.ClientError as error:
-            raise ClientRequestError(f"Error occurred in request: {type(error).__name__}: {error}") from error
-        return Response(request, ConnectorResponse(http, answer.status, answer.headers, answer.reason, body))
+        answer = await self._transport.request(http.method, http.url, dict(http.headers), http.data, http)
+        return Response(request, answer)

@@ -113,7 +113,9 @@ class ProactiveSender:
     ) -> None:
         # The adapter's authentication makes the clients (app credentials, serviceUrl allow-list);
         # `locale` is LANGUAGE's pinned one (middleware.pinned_locale), None for "auto".
-        self._connector = ConnectorCalls(adapter.bot_framework_authentication, app_id, locale)
+        self._connector = ConnectorCalls(
+            adapter.bot_framework_authentication, app_id, adapter.transport, locale
+        )
         self._references = references
         self._markers = markers
         self._timeout = timeout

@@ -75,6 +75,17 @@ async def botbuilder_turn(bot: Any, found: ConversationReference, logic: Any) ->
     await super(FixedCloudAdapter, adapter).continue_conversation(found, logic, bot.settings.app_id)
 
 
+def same_requests(bot: Any, reply_to: tuple[str | None, str | None] = (None, None)) -> None:
+    """The last two requests (the SDK's, then ours) alike: method, path (each a reply to its
+    own fresh id, `reply_to`), every header, in order."""
+    before, after = (dict(r) for r in bot.connector.requests[-2:])
+    for request, fresh in zip((before, after), reply_to, strict=True):
+        if fresh:
+            request["path"] = request["path"].replace(fresh, "{replyToId}")
+    assert list(after["headers"].items()) == list(before["headers"].items())
+    assert (after["method"], after["path"]) == (before["method"], before["path"])
+
+
 def addressed(arrived: dict[str, Any]) -> dict[str, Any]:
     """What arrived, less what differs per call by design (ids) — checked on its own."""
     assert arrived["replyToId"] == arrived["_reply_to"]  # reply_to_activity, to the event's own id
@@ -100,6 +111,7 @@ async def test_a_send_arrives_as_botbuilder_sent_it(
         else:
             sent = await bot.services.sender.send(key, activity)
         before, after = bot.connector.sent[-2:]
+        same_requests(bot, (before["replyToId"], after["replyToId"]))
         assert sent == after["id"]
         assert addressed(after) == addressed(before)
         assert before["replyToId"] != after["replyToId"]  # a fresh id each call, as the event's
@@ -126,6 +138,7 @@ async def test_a_card_update_arrives_as_botbuilder_sent_it(bot) -> None:
 
     await botbuilder_turn(bot, await stored(bot, CHANNEL_KEY, thread), logic)
     await bot.services.sender.update(CHANNEL_KEY, thread, "activity-3", card())
+    same_requests(bot)
     before, after = bot.connector.updated
     assert before["replyToId"] and after["replyToId"] and before["replyToId"] != after["replyToId"]
     del before["replyToId"], after["replyToId"]
@@ -157,6 +170,7 @@ async def test_a_new_thread_is_created_as_botbuilder_created_it(bot) -> None:
         bot.settings.app_id, logic, parameters, found.channel_id, found.service_url
     )
     ids = await bot.services.sender.start_thread(CHANNEL_KEY, card())
+    same_requests(bot)
     before, after = bot.connector.created
     for params in (before, after):  # the stand-in wrote its ids into the first activity
         del params["activity"]["_conversation"], params["activity"]["id"]

@@ -41,6 +41,7 @@ class FakeConnector:
     members_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     member_lookups: Counter[str] = field(default_factory=Counter)  # user id → member-info GETs
     authorizations: list[str] = field(default_factory=list)  # each call's Authorization header
+    requests: list[dict[str, Any]] = field(default_factory=list)  # each call's method, raw path, headers
 
     def __post_init__(self) -> None:
         self._open.set()
@@ -69,6 +70,9 @@ class FakeConnector:
     async def _arrived(self, request: web.Request) -> bool:
         """Wait while held; False when the sender hung up meanwhile (the call is dropped)."""
         self.authorizations.append(request.headers.get("Authorization", ""))
+        self.requests.append(
+            {"method": request.method, "path": request.raw_path, "headers": dict(request.headers)}
+        )
         if self._open.is_set():
             return True
         self.held += 1
