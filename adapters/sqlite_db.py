@@ -164,7 +164,9 @@ class SqliteDatabase:
 
     async def write(self, fn: Callable[[sqlite3.Connection], R]) -> R:
         """Run `fn` as one BEGIN IMMEDIATE transaction would (any exception rolls back all of
-        `fn`'s changes); returns once the commit holding it is durable (group commit)."""
+        `fn`'s changes); returns once the commit holding it is durable (group commit). `fn` runs
+        on the event loop: statements by key or bounded ones (every write of the stores is), as a
+        long one would hold up every turn meanwhile."""
         result: R = await self._group.write(fn)
         return result
 
