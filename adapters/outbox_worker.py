@@ -137,7 +137,9 @@ class OutboxWorker:
 
     async def _run_batch(self) -> tuple[int, int]:
         """(claimed, finished). Items that wait or failed are rescheduled out of sight, so a
-        batch that claimed anything is worth following with another."""
+        full batch is worth following with another at once; after a smaller one nothing else was
+        due at its claim, and what this replica queues since then wakes the loop (`wake`), what
+        another queues or what falls due later is found by the poll."""
         items = await self._due.claim_due(self._clock(), self._batch, self._lease)
         done = 0
         with batch_scope():  # what every item reads alike is read once (outbox_scope.py)
@@ -247,8 +249,8 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox round failed")
                 claimed = 0
-            if claimed or self._stopping:
-                continue
+            if claimed >= self._batch or self._stopping:
+                continue  # a full batch: more may be due now
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
             # arrives as the awaited call finishes (CPython gh-86296), e.g. a wake() during stop().
             with contextlib.suppress(TimeoutError):

@@ -149,7 +149,9 @@ def write_without_waiting(
 ) -> list[Outcome] | None:
     """The batch's statements, meant for the event loop: BEGIN IMMEDIATE without waiting for the
     lock, then each write in its savepoint. Returns their outcomes with the transaction left open
-    for `commit_or_redo`, or rolled back when none held (nothing to commit: no fsync). None when
+    for `commit_or_redo`; or closed here when that needs no disk: rolled back when no write held,
+    committed when they held but changed no row (an outbox claim that found nothing due, an
+    activity already seen: such a COMMIT writes nothing, so it has nothing to fsync). None when
     the lock is taken (another process writes) or the engine failed: nothing is left open, and
     the batch must run as `commit_batch` on the writer's thread, which waits and redoes."""
     conn.execute("PRAGMA busy_timeout = 0")
@@ -159,6 +161,7 @@ def write_without_waiting(
         return None
     finally:
         conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+    changes = conn.total_changes  # rows written by this connection so far, triggers included
     try:
         outcomes = _in_savepoints(conn, fns)
     except sqlite3.Error:
@@ -169,6 +172,8 @@ def write_without_waiting(
         raise
     if not any(ok for ok, _ in outcomes):
         conn.execute("ROLLBACK")
+    elif conn.total_changes == changes:
+        conn.execute("COMMIT")
     return outcomes
 
 

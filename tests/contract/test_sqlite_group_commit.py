@@ -260,3 +260,25 @@ def test_a_batch_does_not_wait_on_the_loop_for_another_processs_lock(tmp_path: P
     assert not conn.in_transaction
     ((timeout,),) = conn.execute("PRAGMA busy_timeout")
     assert timeout == 5000  # put back for the thread's commit_batch
+
+
+async def test_a_batch_that_changed_no_row_commits_on_the_event_loop(tmp_path: Path) -> None:
+    """An outbox claim that found nothing due, an activity already seen: the COMMIT writes
+    nothing to the WAL, so there is nothing to wait for on the writer's thread."""
+    db = await SqliteDatabase.open(tmp_path / "unchanged.sqlite3")
+    try:
+        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+        await db.write(_insert("a", 1))
+        ran: list[tuple[str, str]] = []
+
+        def again(conn: sqlite3.Connection) -> int:
+            conn.set_trace_callback(lambda sql: ran.append((sql.split()[0], threading.current_thread().name)))
+            return int(conn.execute("INSERT INTO t VALUES ('a', 2) ON CONFLICT (k) DO NOTHING").rowcount)
+
+        assert await db.write(again) == 0
+        assert ("COMMIT", threading.main_thread().name) in ran
+        assert await db.write(_insert("b", 2)) == 1  # a change still commits on the writer's thread
+        assert ("COMMIT", "sqlite-store_0") in ran
+        assert await db.read(_rows) == {"a": 1, "b": 2}
+    finally:
+        await db.close()
