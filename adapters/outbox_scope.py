@@ -98,17 +98,19 @@ def batch_forget(key: tuple[str, ...]) -> None:
 
 
 class BatchReferences:
-    """Conversation references read once per outbox batch (outside a batch: every time)."""
+    """Conversation references read once per outbox batch (outside a batch: every time). What
+    `get` and `parsed` return is shared by the batch's callers, who must not change it (as with
+    `batch_read`); no job does: they read a locale, a conversation, or build a new reference."""
 
     def __init__(self, references: ConversationReferences) -> None:
         self._references = references
 
     async def get(self, key: str) -> dict[str, Any] | None:
-        return copy.deepcopy(await self._raw(key))  # callers may change what they got; the memo stays as read
+        return await self._raw(key)
 
     async def parsed(self, key: str) -> ConversationReference | None:
-        """The reference as a model, parsed once per batch and shared with every caller: only
-        for callers that never change it (ProactiveSender; a copy per send cost ~0.05 ms)."""
+        """The reference as a model, parsed once per batch (ProactiveSender; parsing a deep copy
+        of the dict for every send cost ~0.05 ms)."""
 
         async def parse() -> ConversationReference | None:
             raw = await self._raw(key)
