@@ -182,9 +182,7 @@ class SqliteDatabase:
         """One batch: its statements here on the loop, its COMMIT on the writer's thread; all of
         it there when the write lock is taken or the engine failed (see sqlite_group_commit)."""
         async with self._writer:
-            if self._closed:
-                raise StoreUnavailable("sqlite store is closed")
-            conn = self._connection()
+            conn = self._connection()  # StoreUnavailable once closed
             outcomes = write_without_waiting(conn, fns, round(self._busy_timeout * 1000))
             if outcomes is None:
                 return await self._run(lambda: commit_batch(conn, fns))

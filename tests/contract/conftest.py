@@ -16,6 +16,7 @@ import pytest
 from redis.asyncio import Redis
 
 from adapters.redis_store import RedisStores
+from adapters.sqlite_db import SqliteDatabase
 from adapters.sqlite_store import SqliteStores
 from adapters.store_keys import KeyBuilder
 from domain.ports import Stores
@@ -70,3 +71,12 @@ async def open_stores(
 @pytest.fixture
 async def stores(open_stores: OpenStores) -> Stores:
     return await open_stores()
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    """The embedded store's SqliteDatabase on a fresh file, with one table t (k TEXT, v INTEGER)."""
+    db = await SqliteDatabase.open(tmp_path / "db.sqlite3")
+    await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
+    yield db
+    await db.close()

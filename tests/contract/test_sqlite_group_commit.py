@@ -114,21 +114,16 @@ async def test_writes_waiting_for_a_commit_share_the_next_one(tmp_path: Path) ->
     assert _rows(conn) == {f"k{n}": n for n in range(50)}
 
 
-async def test_the_store_answers_each_concurrent_writer_with_its_own_outcome(tmp_path: Path) -> None:
-    db = await SqliteDatabase.open(tmp_path / "store.sqlite3")
-    try:
-        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
-        writes = [_conflicting(f"x{n}") if n % 7 == 3 else _insert(f"k{n}", n) for n in range(40)]
-        outcomes = await asyncio.gather(*(db.write(w) for w in writes), return_exceptions=True)
-        for n, outcome in enumerate(outcomes):
-            if n % 7 == 3:
-                assert isinstance(outcome, VersionConflict)
-            else:
-                assert outcome == 1
-        rows = await db.read(_rows)
-        assert rows == {f"k{n}": n for n in range(40) if n % 7 != 3}
-    finally:
-        await db.close()
+async def test_the_store_answers_each_concurrent_writer_with_its_own_outcome(db: SqliteDatabase) -> None:
+    writes = [_conflicting(f"x{n}") if n % 7 == 3 else _insert(f"k{n}", n) for n in range(40)]
+    outcomes = await asyncio.gather(*(db.write(w) for w in writes), return_exceptions=True)
+    for n, outcome in enumerate(outcomes):
+        if n % 7 == 3:
+            assert isinstance(outcome, VersionConflict)
+        else:
+            assert outcome == 1
+    rows = await db.read(_rows)
+    assert rows == {f"k{n}": n for n in range(40) if n % 7 != 3}
 
 
 async def test_writes_accepted_before_close_are_committed(tmp_path: Path) -> None:
@@ -170,65 +165,50 @@ def test_a_batch_of_any_size_leaves_no_transaction_open(tmp_path: Path, size: in
 
 
 async def test_a_batch_runs_its_statements_on_the_event_loop_and_commits_on_the_writers_thread(
-    tmp_path: Path,
+    db: SqliteDatabase,
 ) -> None:
     """sqlite3 hands the GIL over around every statement; on a thread each handover could wait
     for the busy event loop. Only the COMMIT, which waits for the disk, leaves the loop."""
-    db = await SqliteDatabase.open(tmp_path / "where.sqlite3")
-    try:
-        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
-        ran: list[tuple[str, str]] = []
+    ran: list[tuple[str, str]] = []
 
-        def traced(conn: sqlite3.Connection) -> int:
-            conn.set_trace_callback(lambda sql: ran.append((sql.split()[0], threading.current_thread().name)))
-            return int(conn.execute("INSERT INTO t VALUES ('a', 1)").rowcount)
+    def traced(conn: sqlite3.Connection) -> int:
+        conn.set_trace_callback(lambda sql: ran.append((sql.split()[0], threading.current_thread().name)))
+        return int(conn.execute("INSERT INTO t VALUES ('a', 1)").rowcount)
 
-        assert list(await asyncio.gather(db.write(traced), db.write(_insert("b", 2)))) == [1, 1]
-        main = threading.main_thread().name
-        assert ("INSERT", main) in ran
-        assert [thread for sql, thread in ran if sql == "COMMIT"] == ["sqlite-store_0"]
-        assert {thread for sql, thread in ran if sql != "COMMIT"} == {main}
-        assert await db.read(_rows) == {"a": 1, "b": 2}
-    finally:
-        await db.close()
+    assert list(await asyncio.gather(db.write(traced), db.write(_insert("b", 2)))) == [1, 1]
+    main = threading.main_thread().name
+    assert ("INSERT", main) in ran
+    assert [thread for sql, thread in ran if sql == "COMMIT"] == ["sqlite-store_0"]
+    assert {thread for sql, thread in ran if sql != "COMMIT"} == {main}
+    assert await db.read(_rows) == {"a": 1, "b": 2}
 
 
-async def test_a_batch_in_which_no_write_holds_commits_nothing(tmp_path: Path) -> None:
-    db = await SqliteDatabase.open(tmp_path / "none.sqlite3")
-    try:
-        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
-        statements: list[str] = []
+async def test_a_batch_in_which_no_write_holds_commits_nothing(db: SqliteDatabase) -> None:
+    statements: list[str] = []
 
-        def traced_conflict(conn: sqlite3.Connection) -> None:
-            conn.set_trace_callback(statements.append)
-            _conflicting("a")(conn)
+    def traced_conflict(conn: sqlite3.Connection) -> None:
+        conn.set_trace_callback(statements.append)
+        _conflicting("a")(conn)
 
-        outcomes = await asyncio.gather(
-            db.write(traced_conflict), db.write(_conflicting("b")), return_exceptions=True
-        )
-        assert all(isinstance(outcome, VersionConflict) for outcome in outcomes)
-        assert "COMMIT" not in statements and "ROLLBACK" in statements  # no fsync for nothing
-        assert await db.read(_rows) == {}
-    finally:
-        await db.close()
+    outcomes = await asyncio.gather(
+        db.write(traced_conflict), db.write(_conflicting("b")), return_exceptions=True
+    )
+    assert all(isinstance(outcome, VersionConflict) for outcome in outcomes)
+    assert "COMMIT" not in statements and "ROLLBACK" in statements  # no fsync for nothing
+    assert await db.read(_rows) == {}
 
 
-async def test_an_engine_error_in_a_batch_on_the_loop_reruns_each_write_alone(tmp_path: Path) -> None:
-    db = await SqliteDatabase.open(tmp_path / "engine.sqlite3")
-    try:
-        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
-        await db.write(_insert("dup", 0))
-        outcomes = await asyncio.gather(
-            db.write(_insert("a", 1)),
-            db.write(_insert("dup", 2)),
-            db.write(_insert("c", 3)),
-            return_exceptions=True,
-        )
-        assert outcomes[0] == 1 and outcomes[2] == 1
-        assert isinstance(outcomes[1], sqlite3.IntegrityError)
-        assert await db.read(_rows) == {"dup": 0, "a": 1, "c": 3}
-    finally:
-        await db.close()
+async def test_an_engine_error_in_a_batch_on_the_loop_reruns_each_write_alone(db: SqliteDatabase) -> None:
+    await db.write(_insert("dup", 0))
+    outcomes = await asyncio.gather(
+        db.write(_insert("a", 1)),
+        db.write(_insert("dup", 2)),
+        db.write(_insert("c", 3)),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == 1 and outcomes[2] == 1
+    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert await db.read(_rows) == {"dup": 0, "a": 1, "c": 3}
 
 
 def test_a_commit_the_engine_refuses_is_redone_write_by_write(tmp_path: Path) -> None:
@@ -262,23 +242,18 @@ def test_a_batch_does_not_wait_on_the_loop_for_another_processs_lock(tmp_path: P
     assert timeout == 5000  # put back for the thread's commit_batch
 
 
-async def test_a_batch_that_changed_no_row_commits_on_the_event_loop(tmp_path: Path) -> None:
+async def test_a_batch_that_changed_no_row_commits_on_the_event_loop(db: SqliteDatabase) -> None:
     """An outbox claim that found nothing due, an activity already seen: the COMMIT writes
     nothing to the WAL, so there is nothing to wait for on the writer's thread."""
-    db = await SqliteDatabase.open(tmp_path / "unchanged.sqlite3")
-    try:
-        await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
-        await db.write(_insert("a", 1))
-        ran: list[tuple[str, str]] = []
+    await db.write(_insert("a", 1))
+    ran: list[tuple[str, str]] = []
 
-        def again(conn: sqlite3.Connection) -> int:
-            conn.set_trace_callback(lambda sql: ran.append((sql.split()[0], threading.current_thread().name)))
-            return int(conn.execute("INSERT INTO t VALUES ('a', 2) ON CONFLICT (k) DO NOTHING").rowcount)
+    def again(conn: sqlite3.Connection) -> int:
+        conn.set_trace_callback(lambda sql: ran.append((sql.split()[0], threading.current_thread().name)))
+        return int(conn.execute("INSERT INTO t VALUES ('a', 2) ON CONFLICT (k) DO NOTHING").rowcount)
 
-        assert await db.write(again) == 0
-        assert ("COMMIT", threading.main_thread().name) in ran
-        assert await db.write(_insert("b", 2)) == 1  # a change still commits on the writer's thread
-        assert ("COMMIT", "sqlite-store_0") in ran
-        assert await db.read(_rows) == {"a": 1, "b": 2}
-    finally:
-        await db.close()
+    assert await db.write(again) == 0
+    assert ("COMMIT", threading.main_thread().name) in ran
+    assert await db.write(_insert("b", 2)) == 1  # a change still commits on the writer's thread
+    assert ("COMMIT", "sqlite-store_0") in ran
+    assert await db.read(_rows) == {"a": 1, "b": 2}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -16,14 +16,6 @@ from adapters.sqlite_db import SqliteDatabase
 from domain.ports import StoreUnavailable
 
 GUARD = 10.0  # seconds: only so that a broken reader fails the test instead of hanging it
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
-    db = await SqliteDatabase.open(tmp_path / "reader.sqlite3")
-    await db.write(lambda conn: conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"))
-    yield db
-    await db.close()
 
 
 def _count(conn: sqlite3.Connection) -> int:
