@@ -4,8 +4,9 @@
 after it (a reminder's follow-up). The worker writes them together with the item's removal or
 reschedule — one store round trip (`DueIndex.settle`) instead of one per marker, follow-up and
 completion. A marker still pending when the job sends again is recorded by that send's claim
-(`SendMarkers.claim_or_lookup`), so between a send and its done record there is never another
-call to Teams, only the job's own store work: the at-least-once window of `ProactiveSender._once`.
+(`SendMarkers.claim_or_lookup`), and before any other call to Teams (a card update), so between a
+send and its done record there is never another call to Teams, only the job's own store work:
+the at-least-once window of `ProactiveSender._once`.
 
 **Per batch** (`batch_memo`): documents every item of a batch reads alike — the conversation
 references of the channels and people it sends to, the central channel, the admin roster — are

@@ -141,6 +141,7 @@ class ProactiveSender:
 
     async def _call(self, operation: str, conversation_id: str | None, call: Callable[[], Awaitable[T]]) -> T:
         """One attempt, classified. The timeout also bounds a connector that never answers."""
+        await self._record_sent()
         if conversation_id is not None:
             await self._limiter.wait(conversation_id)
         started = time.perf_counter()
@@ -154,12 +155,29 @@ class ProactiveSender:
         metrics.delivered(operation, time.perf_counter() - started)
         return result
 
+    async def _record_sent(self) -> None:
+        """Record the running item's earlier sends before any other call to Teams goes out. A send
+        with a key records them with its claim (`_once`); a card update or a send without a key
+        has no claim, and a replica killed while it was in flight would leave them unrecorded, so
+        they would go out again once their claims expired (a repeated "taken" notice, when the
+        kill caught the card update that follows it)."""
+        scope = current_item()
+        if scope is None or not scope.sent:
+            return
+        pending = scope.take_sent()
+        try:
+            for key, result in pending.items():
+                await self._markers.done(key, result, DONE_TTL)
+        except BaseException:
+            scope.sent.update(pending)  # still to be recorded, with the item's settlement
+            raise
+
     async def _once(self, idempotency_key: str | None, send: Callable[[], Awaitable[Any]]) -> Any:
         """Run `send` unless a send with this key is done (then return its result) or in flight.
 
         Claim first (one round trip that also tells a done send from one in flight), send, then
-        mark done — in an outbox job, with the item's settlement or the job's next claim
-        (outbox_scope.py), so no other call to Teams comes between. A failed send releases its
+        mark done — in an outbox job, with the item's settlement, the job's next claim or before
+        its next call to Teams (`_record_sent`, outbox_scope.py), so no other call comes between. A failed send releases its
         claim so a retry may send. At-least-once remains in two windows: a replica killed after
         Teams accepted the message but before `done` was written (the claim expires after
         `claim_ttl`, a retry sends again), and a call that timed out although Teams had accepted it."""

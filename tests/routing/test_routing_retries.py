@@ -3,6 +3,9 @@ nothing is lost, and one unreachable person does not hold a case up."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from domain.case import Case
 from tests.routing.conftest import CENTRAL, Team
 from tests.support.activities import ANNA, KARIN
@@ -53,6 +56,28 @@ async def test_a_failure_after_some_sends_repeats_none_of_them(team: Team):
     cursor = f"routing:case:{case.id}"
     stored = (await team.bot.services.stores.documents.read([cursor]))[cursor]
     assert stored["announced"] == len((await team.case(case.id)).events)
+
+
+async def test_a_replica_gone_during_the_card_update_repeats_no_notice(team: Team):
+    """The take's thread line and the submitter's notice went out, then the replica died with
+    the card update in flight: the replica that runs the item after the lease sends neither
+    again (the notice's send marker was recorded before the update left)."""
+    case = await _posted(team)
+    await team.click(KARIN, await team.view(KARIN, case), "case.take")
+    team.connector.hold(only="update")
+    draining = asyncio.create_task(team.drain())
+    async with asyncio.timeout(10):
+        while team.connector.held == 0:
+            await asyncio.sleep(0.01)
+    draining.cancel()  # gone mid-item: nothing settled, the cursor not written
+    with contextlib.suppress(asyncio.CancelledError):
+        await draining
+    team.connector.release()
+    team.bot.clock.advance(minutes=10)  # past the item's lease and the sends' claims
+    await team.drain()
+    assert len(team.submitter_messages(ANNA)) == 2  # received, then taken: once each
+    assert len([text for text in team.thread_texts(case) if text]) == 1  # the take's line
+    assert team.connector.updated[-1]["_replaces"]  # the card was updated in the end
 
 
 async def test_a_transient_failure_retries_the_item_after_a_backoff(team: Team):

@@ -2,8 +2,8 @@
 
 Implements the calls the bot makes: send to a conversation, reply, update, create a
 conversation (a new channel thread). `fail_next` makes the next calls answer with a status,
-for 429 / 403 handling tests. `hold()` keeps arriving calls in flight until `release()`; a call
-whose sender hung up meanwhile (a bot process killed) is dropped, as if it never reached Teams.
+for 429 / 403 handling tests. `hold()` keeps arriving calls (or only one kind: "send", "update",
+"create") in flight until `release()`; a call whose sender hung up meanwhile (a bot process killed) is dropped, as if it never reached Teams.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class FakeConnector:
     held: int = 0  # calls waiting for release()
     dropped: int = 0  # held calls whose sender was gone at release: not recorded
     _open: asyncio.Event = field(default_factory=asyncio.Event)
+    _held_kind: str | None = None  # hold(only=...): the one kind of call held
     # Cards beyond what Teams renders (more than 6 actions, 28 KB); the fixtures assert none.
     limit_violations: list[str] = field(default_factory=list)
     # Teams' member info by user id (GET .../members/{id}); unknown ids answer 404.
@@ -61,19 +62,20 @@ class FakeConnector:
         """How often each (conversation, text) arrived: a repeated send shows as a count above 1."""
         return Counter((a["_conversation"], a.get("text") or "") for a in self.sent)
 
-    def hold(self) -> None:
+    def hold(self, only: str | None = None) -> None:
+        self._held_kind = only
         self._open.clear()
 
     def release(self) -> None:
         self._open.set()
 
-    async def _arrived(self, request: web.Request) -> bool:
+    async def _arrived(self, request: web.Request, kind: str) -> bool:
         """Wait while held; False when the sender hung up meanwhile (the call is dropped)."""
         self.authorizations.append(request.headers.get("Authorization", ""))
         self.requests.append(
             {"method": request.method, "path": request.raw_path, "headers": dict(request.headers)}
         )
-        if self._open.is_set():
+        if self._open.is_set() or self._held_kind not in (None, kind):
             return True
         self.held += 1
         try:
@@ -101,7 +103,7 @@ class FakeConnector:
         return None
 
     async def _send(self, request: web.Request) -> web.Response:
-        if not await self._arrived(request):
+        if not await self._arrived(request, "send"):
             return web.Response(status=503)
         if failure := self._failure(request.match_info["conversation_id"]):
             return failure
@@ -114,7 +116,7 @@ class FakeConnector:
         return web.json_response({"id": activity["id"]})
 
     async def _update(self, request: web.Request) -> web.Response:
-        if not await self._arrived(request):
+        if not await self._arrived(request, "update"):
             return web.Response(status=503)
         if failure := self._failure(request.match_info["conversation_id"]):
             return failure
@@ -126,7 +128,7 @@ class FakeConnector:
         return web.json_response({"id": request.match_info["activity_id"]})
 
     async def _create(self, request: web.Request) -> web.Response:
-        if not await self._arrived(request):
+        if not await self._arrived(request, "create"):
             return web.Response(status=503)
         if failure := self._failure():
             return failure
