@@ -3,7 +3,8 @@
 Implements the calls the bot makes: send to a conversation, reply, update, create a
 conversation (a new channel thread). `fail_next` makes the next calls answer with a status,
 for 429 / 403 handling tests. `hold()` keeps arriving calls (or only one kind: "send", "update",
-"create") in flight until `release()`; a call whose sender hung up meanwhile (a bot process killed) is dropped, as if it never reached Teams.
+"create") in flight until `release()`; a call whose sender hung up meanwhile (a bot process
+killed) is dropped, as if it never reached Teams.
 """
 
 from __future__ import annotations
