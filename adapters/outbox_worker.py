@@ -9,8 +9,9 @@ failures never reach this layer as failures: jobs record them and finish.
 
 Claims are atomic in the store, so several replicas on one Redis never run the same item at
 once. Each item ends in ONE store write (`DueIndex.settle`): its removal or reschedule, the
-send markers of what it sent and the follow-ups it planned (see outbox_scope.py). The lease only covers a replica that died mid-item (kill -9): the item is due again when
-it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
+send markers of what it sent and the follow-ups it planned (see outbox_scope.py); an item
+stopped mid-way (shutdown) records what it sent and is due again at once. The lease only covers
+a replica that died mid-item (kill -9): the item is due again when it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
 """
 
 from __future__ import annotations
@@ -167,6 +168,14 @@ class OutboxWorker:
                 # Rescheduling clears the claim, so the item is simply due again soon.
                 await self._settle(item, scope, again_at=self._clock() + later.delay)
                 return False
+            except asyncio.CancelledError:
+                # Stopping (SIGTERM, a new revision) mid-item: what it already sent is recorded
+                # and the item is due again at once, for a replica that stays; else a send made
+                # since the item's last claim would go out again after the lease.
+                if scope.sent or scope.then:
+                    with contextlib.suppress(Exception):
+                        await self._settle(item, scope, again_at=self._clock())
+                raise
             except StoreUnavailable:
                 # Not the item's fault: the loop pauses and the lease brings it back. What went
                 # out is recorded if the store answers again at once.

@@ -105,3 +105,32 @@ async def test_a_cancelled_send_stays_cancelled_when_the_store_is_gone(
     assert send.cancelled()  # not turned into StoreUnavailable, which the worker would carry on after
     assert "its claim stays until it expires" in caplog.text
     connector.release()
+
+
+async def test_an_item_stopped_after_a_send_records_it_and_is_due_again_at_once(
+    start_bot, settings_for, connector
+) -> None:
+    """Shutdown cancels the worker between an item's send and its settlement: the send is
+    recorded, the item is due again now (not after the lease), and run again it sends nothing."""
+    bot = await start_bot(settings_for(outbox_poll_seconds=0.2))
+    await bot.chat(ANNA).say("hjälp")
+    sent, runs = asyncio.Event(), []
+
+    async def notify(item: object) -> None:
+        runs.append(item)
+        key = user_reference_key(ANNA.id, ANNA.aad_id)
+        await bot.services.sender.send(key, Activity(type="message", text="Hej"), idempotency_key="n-3")
+        sent.set()
+        if len(runs) == 1:
+            await asyncio.Event().wait()  # the item's own work after the send, when the stop comes
+
+    worker, stores = bot.services.worker, bot.services.stores
+    worker.register("notify", notify)
+    await stores.due.schedule("notify-3", bot.clock(), {"kind": "notify"})
+    worker.wake()
+    await asyncio.wait_for(sent.wait(), 10)
+    await worker.stop()
+    [hej] = [activity["id"] for activity in connector.sent if activity.get("text") == "Hej"]
+    assert await stores.markers.lookup("n-3") == ("done", hej)  # the id Teams gave it
+    assert await worker.run_once() == 1  # due now: no lease to wait out
+    assert len(runs) == 2 and connector.texts().count("Hej") == 1
