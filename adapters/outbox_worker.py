@@ -11,7 +11,8 @@ Claims are atomic in the store, so several replicas on one Redis never run the s
 once. Each item ends in ONE store write (`DueIndex.settle`): its removal or reschedule, the
 send markers of what it sent and the follow-ups it planned (see outbox_scope.py); an item
 stopped mid-way (shutdown) records what it sent and is due again at once. The lease only covers
-a replica that died mid-item (kill -9): the item is due again when it runs out. Jobs must therefore be idempotent — the ProactiveSender's send markers make sends so.
+a replica that died mid-item (kill -9): the item is due again when it runs out. Jobs must
+therefore be idempotent — the ProactiveSender's send markers make sends so.
 """
 
 from __future__ import annotations
@@ -173,8 +174,14 @@ class OutboxWorker:
                 # and the item is due again at once, for a replica that stays; else a send made
                 # since the item's last claim would go out again after the lease.
                 if scope.sent or scope.then:
-                    with contextlib.suppress(Exception):
+                    try:
                         await self._settle(item, scope, again_at=self._clock())
+                    except Exception as error:
+                        log.warning(
+                            "outbox item %s stopped mid-way; its lease brings it back: %s",
+                            item.item_id,
+                            error,
+                        )
                 raise
             except StoreUnavailable:
                 # Not the item's fault: the loop pauses and the lease brings it back. What went

@@ -15,6 +15,7 @@ import time
 from botbuilder.schema import Activity
 
 from domain.ports import user_reference_key
+from tests.conftest import RunningBot
 from tests.support.activities import ANNA
 
 BOUND = 3.0  # seconds: the worker's stop gives up (and leaves a job behind) only after 10
@@ -107,12 +108,9 @@ async def test_a_cancelled_send_stays_cancelled_when_the_store_is_gone(
     connector.release()
 
 
-async def test_an_item_stopped_after_a_send_records_it_and_is_due_again_at_once(
-    start_bot, settings_for, connector
-) -> None:
-    """Shutdown cancels the worker between an item's send and its settlement: the send is
-    recorded, the item is due again now (not after the lease), and run again it sends nothing."""
-    bot = await start_bot(settings_for(outbox_poll_seconds=0.2))
+async def _stopped_after_a_send(bot: RunningBot) -> list[object]:
+    """Run an item that sends "Hej" and then waits (its own work after the send, the first
+    time) until the worker is stopped; the item's runs."""
     await bot.chat(ANNA).say("hjälp")
     sent, runs = asyncio.Event(), []
 
@@ -122,15 +120,43 @@ async def test_an_item_stopped_after_a_send_records_it_and_is_due_again_at_once(
         await bot.services.sender.send(key, Activity(type="message", text="Hej"), idempotency_key="n-3")
         sent.set()
         if len(runs) == 1:
-            await asyncio.Event().wait()  # the item's own work after the send, when the stop comes
+            await asyncio.Event().wait()
 
-    worker, stores = bot.services.worker, bot.services.stores
+    worker = bot.services.worker
     worker.register("notify", notify)
-    await stores.due.schedule("notify-3", bot.clock(), {"kind": "notify"})
+    await bot.services.stores.due.schedule("notify-3", bot.clock(), {"kind": "notify"})
     worker.wake()
     await asyncio.wait_for(sent.wait(), 10)
+    return runs
+
+
+async def test_an_item_stopped_after_a_send_records_it_and_is_due_again_at_once(
+    start_bot, settings_for, connector
+) -> None:
+    """Shutdown cancels the worker between an item's send and its settlement: the send is
+    recorded, the item is due again now (not after the lease), and run again it sends nothing."""
+    bot = await start_bot(settings_for(outbox_poll_seconds=0.2))
+    runs = await _stopped_after_a_send(bot)
+    worker, stores = bot.services.worker, bot.services.stores
     await worker.stop()
     [hej] = [activity["id"] for activity in connector.sent if activity.get("text") == "Hej"]
     assert await stores.markers.lookup("n-3") == ("done", hej)  # the id Teams gave it
     assert await worker.run_once() == 1  # due now: no lease to wait out
     assert len(runs) == 2 and connector.texts().count("Hej") == 1
+
+
+async def test_an_item_stopped_while_the_store_is_gone_leaves_one_line_and_its_lease(
+    start_bot, settings_for, connector, redis_servers, caplog
+) -> None:
+    redis = redis_servers()
+    redis.start()
+    bot = await start_bot(settings_for(redis_url=redis.url, outbox_poll_seconds=0.2))
+    await _stopped_after_a_send(bot)
+    redis.stop(kill=True)
+    started = time.monotonic()
+    await bot.services.worker.stop()
+    assert time.monotonic() - started < BOUND
+    stopped = [r for r in caplog.records if "stopped mid-way" in r.getMessage()]
+    assert [r.levelname for r in stopped] == ["WARNING"] and "notify-3" in stopped[0].getMessage()
+    assert "lease brings it back" in stopped[0].getMessage()
+    assert "outbox worker ended" not in caplog.text  # the cancellation still ended the loop
