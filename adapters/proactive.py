@@ -178,9 +178,10 @@ class ProactiveSender:
         Claim first (one round trip that also tells a done send from one in flight), send, then
         mark done — in an outbox job, with the item's settlement, the job's next claim or just
         before its next call to Teams (`_record_sent`, outbox_scope.py), so no other call comes
-        between. A failed send releases its claim so a retry may send. At-least-once remains in two windows: a replica killed after
-        Teams accepted the message but before `done` was written (the claim expires after
-        `claim_ttl`, a retry sends again), and a call that timed out although Teams had accepted it."""
+        between. A failed send releases its claim so a retry may send. At-least-once remains in
+        two windows: a replica killed after Teams accepted the message but before `done` was
+        written (the claim expires after `claim_ttl`, a retry sends again), and a call that timed
+        out although Teams had accepted it."""
         if idempotency_key is None:
             return await send()
         scope = current_item()

@@ -13,7 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 from cards.case_buttons import case_buttons
-from cards.case_texts import age_text, event_text, next_step_text, organisation_label, stockholm_time
+from cards.case_texts import (
+    age_text,
+    event_text,
+    next_step_text,
+    organisation_label,
+    shown_detail,
+    stockholm_time,
+)
 from cards.case_verbs import REFRESH, action_data
 from cards.common import Card, adaptive_card, error_card, facts, heading, paragraph
 from cards.purged_cards import create_purged_case_card
@@ -130,9 +137,10 @@ _LINES_LIMIT = 256
 def _history_line(event: Event, locale: str | None) -> str:
     """One history line. Remembered: every click on a case and every update of its card render
     the same last events again, at ~10 µs a line (Stockholm time, escaping, the template). The
-    key is what the line is made of, as a tuple (a pydantic model's hash and == are slower);
-    the card's dicts stay fresh per card."""
-    key = (event.at, event.actor.name, event.action, event.status_after, event.detail, locale)
+    key is what the line is made of, as a tuple (a pydantic model's hash and == are slower):
+    never a free-text detail the line leaves out (a rejection's reason may name the patient's
+    ids, which must not outlive the case here); the card's dicts stay fresh per card."""
+    key = (event.at, event.actor.name, event.action, shown_detail(event), locale)
     line = _LINES.get(key)
     if line is None:
         if len(_LINES) >= _LINES_LIMIT:

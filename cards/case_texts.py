@@ -54,10 +54,19 @@ def event_text(event: Event, locale: str | None) -> str:
     """
     if event.action is Action.REASSIGN:  # the detail is the new assignee's display name
         return text(f"event_{event.action.value}", locale, detail=literal(event.detail))
-    if event.action in (Action.RECORD_SENT_TO_VENDOR, Action.SERVICENOW_FAILED, Action.SERVICENOW_EXTRA):
-        # bot-checked values: a ServiceNow number, or our own words for a failure
+    if event.action in _BOT_CHECKED:
         return text(f"event_{event.action.value}", locale, detail=event.detail)
     return text(f"event_{event.action.value}", locale)
+
+
+# Details that are bot-checked values: a ServiceNow number, or our own words for a failure.
+_BOT_CHECKED = frozenset({Action.RECORD_SENT_TO_VENDOR, Action.SERVICENOW_FAILED, Action.SERVICENOW_EXTRA})
+_DETAIL_SHOWN = _BOT_CHECKED | {Action.REASSIGN}
+
+
+def shown_detail(event: Event) -> str | None:
+    """The part of the event's detail `event_text` shows: None for free text it leaves out."""
+    return event.detail if event.action in _DETAIL_SHOWN else None
 
 
 def without_patient_ids(case: Case, free_text: str) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cards import case_card as case_card_module
 from cards.case_card import create_case_card, create_forwarded_card, create_refusal_card
 from cards.case_verbs import REFRESH, VERBS
 from domain.business_time import BusinessCalendar
@@ -185,6 +186,8 @@ def test_the_history_is_short_in_stockholm_time_and_never_shows_patient_ids_or_r
         == "2026-11-25 11:00 · Karin Holm · avslutade ärendet: patienten har inte skyddad identitet"
     )
     assert not any("P12345" in line or "VT-2026-77" in line for line in history)
+    remembered = repr(case_card_module._LINES)  # the lines kept for the next card, and their keys
+    assert "P12345" not in remembered and "saknar markering" not in remembered
 
 
 def test_a_final_case_has_no_buttons_and_no_refresh_and_says_how_it_ended():
